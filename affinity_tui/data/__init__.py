@@ -1,0 +1,6 @@
+"""Everything the screens know about Affinity, with no textual import (see design.md)."""
+
+from .errors import UserFacingError
+from .session import AffinitySession, ListSummary, TenantInfo
+
+__all__ = ["AffinitySession", "ListSummary", "TenantInfo", "UserFacingError"]

@@ -1,0 +1,92 @@
+"""Affinity failures in the user's words: what happened and what to do about it.
+
+Every SDK exception that leaves ``data/`` becomes a ``UserFacingError``. Its text is written
+here, never copied wholesale from the server (a server may echo the key back), and any server
+detail that is quoted goes through ``Secret.scrub`` first.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import httpx
+from affinity import exceptions as sdk
+
+from ..config import Secret
+
+
+class UserFacingError(Exception):
+    """A failure the UI can show as is: a short ``title`` and a ``what_to_do`` sentence."""
+
+    def __init__(self, title: str, what_to_do: str, *, status: int | None = None,
+                 retry_after: int | None = None) -> None:
+        super().__init__(f"{title}. {what_to_do}")
+        self.title = title
+        self.what_to_do = what_to_do
+        self.status = status
+        self.retry_after = retry_after
+
+
+def translate(error: BaseException, *, key: Secret, key_source: str, base_url: str) -> UserFacingError:
+    """Turn an exception raised by an SDK call into a ``UserFacingError``."""
+    status = getattr(error, "status_code", None)
+    detail = _server_detail(error, key)
+    if isinstance(error, sdk.AuthenticationError):
+        return UserFacingError(
+            "Affinity did not accept the API key",
+            f"The key came from {key_source}. Copy a valid one from Affinity (Settings > API) "
+            "and restart affinity-tui.", status=status)
+    if isinstance(error, sdk.AuthorizationError):
+        return UserFacingError(
+            "Your Affinity user may not see this",
+            f"Ask an Affinity admin for access.{detail}", status=status)
+    if isinstance(error, sdk.NotFoundError):
+        return UserFacingError(
+            "Not found in Affinity",
+            "It may have been deleted, or you may no longer have access to it.", status=status)
+    if isinstance(error, sdk.RateLimitError):
+        wait = f"{error.retry_after} seconds" if error.retry_after is not None else "a minute"
+        return UserFacingError(
+            "Affinity's rate limit was reached",
+            f"Wait {wait}, then try again.", status=status, retry_after=error.retry_after)
+    if isinstance(error, sdk.ServerError):
+        return UserFacingError(
+            f"Affinity had a server problem (HTTP {status})" if status else "Affinity had a server problem",
+            "Try again in a minute; if it persists, check status.affinity.co.", status=status)
+    if isinstance(error, sdk.TimeoutError | TimeoutError | httpx.TimeoutException):
+        return UserFacingError(
+            "Affinity did not answer in time",
+            "Try again; if it keeps happening, the network or Affinity is slow right now.")
+    # The SDK wraps connect errors, but a connection dropped mid-response comes through as
+    # httpx's own RemoteProtocolError/ReadError, and is not retried.
+    if isinstance(error, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return UserFacingError(
+            "The connection to Affinity was interrupted",
+            "Try again; if it keeps happening, check your network, proxy or VPN.")
+    if isinstance(error, sdk.NetworkError | httpx.TransportError):
+        host = urlsplit(base_url).netloc or base_url
+        return UserFacingError(
+            f"Cannot reach Affinity at {host}",
+            "Check your internet connection, proxy or VPN, and AFFINITY_V1_BASE_URL / "
+            "AFFINITY_V2_BASE_URL if you set them.")
+    if isinstance(error, sdk.WriteNotAllowedError):
+        return UserFacingError(
+            "affinity-tui is read-only right now",
+            "Nothing was changed in Affinity.")
+    if isinstance(error, sdk.AffinityError):
+        code = f" (HTTP {status})" if status else ""
+        return UserFacingError(
+            f"Affinity returned an error{code}",
+            f"Try again; if it persists, report it with this message.{detail}", status=status)
+    return UserFacingError(
+        f"Unexpected problem while talking to Affinity ({type(error).__name__})",
+        "The rest of the app still works; please report this.")
+
+
+def _server_detail(error: BaseException, key: Secret) -> str:
+    """The server's own explanation (e.g. which permission is missing), key scrubbed, capped."""
+    message = getattr(error, "message", None)
+    if not isinstance(message, str) or not message.strip():
+        return ""
+    text = key.scrub(message.strip())
+    return f" Affinity says: {text[:200]}"

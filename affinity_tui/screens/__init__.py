@@ -1,0 +1,1 @@
+"""One module per screen; a screen wires widgets to ``data`` calls through workers."""

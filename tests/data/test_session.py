@@ -1,0 +1,100 @@
+"""AffinitySession against the emulator: small typed results, and every failure in the user's words."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from affinity.types import ListId, UserId
+
+from affinity_tui.data import AffinitySession, UserFacingError
+from affinity_tui.emulator import Emulator
+
+
+@pytest.fixture
+def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The SDK's retry sleeps (backoff, Retry-After) pass instantly."""
+    real_sleep: Callable[..., Awaitable[Any]] = asyncio.sleep
+    monkeypatch.setattr(asyncio, "sleep", lambda delay, *a, **k: real_sleep(0, *a, **k))
+
+
+async def test_whoami(session: AffinitySession, emulator: Emulator) -> None:
+    me = await session.whoami()
+    user = emulator.store.persons[emulator.store.current_user_id]
+    assert (me.tenant_name, me.subdomain) == ("Harbor Peak Ventures", "harborpeak")
+    assert (me.user_name, me.user_email) == (user.full_name, user.primary_email)
+    assert isinstance(me.user_id, UserId)
+
+
+async def test_lists_with_types_and_sizes(session: AffinitySession, emulator: Emulator) -> None:
+    lists = {lst.name: lst for lst in await session.lists()}
+    assert {name: lst.type for name, lst in lists.items()} == {
+        "Deal Pipeline": "opportunity", "Portfolio": "company", "Founders": "person", "Co-investors": "company"}
+    for lst in lists.values():
+        assert isinstance(lst.id, ListId) and isinstance(lst.owner_id, UserId)
+        assert lst.size == emulator.store.list_size(lst.id)
+    assert not lists["Co-investors"].is_public
+    assert not any(entry.write for entry in emulator.log.entries)
+
+
+async def test_a_list_whose_size_is_refused_shows_no_size(session: AffinitySession, emulator: Emulator) -> None:
+    emulator.faults.update({"fail_next": [403], "paths": ["/lists/"]})
+    sizes = [lst.size for lst in await session.lists()]
+    assert sizes.count(None) == 1
+
+
+async def test_wrong_key(emulator: Emulator) -> None:
+    session = AffinitySession.for_emulator(emulator, api_key="wrong-key-123")
+    with pytest.raises(UserFacingError) as raised:
+        await session.whoami()
+    await session.close()
+    assert raised.value.title == "Affinity did not accept the API key"
+    assert raised.value.status == 401
+    assert "wrong-key-123" not in str(raised.value)
+    assert raised.value.__suppress_context__  # no SDK frames (and their locals) in the chain
+
+
+@pytest.mark.usefixtures("no_backoff")
+async def test_rate_limit_says_how_long_to_wait(session: AffinitySession, emulator: Emulator) -> None:
+    emulator.faults.update({"rate_limit_next": 2, "retry_after": 7})
+    with pytest.raises(UserFacingError) as raised:
+        await session.whoami()
+    assert raised.value.retry_after == 7
+    assert "Wait 7 seconds" in raised.value.what_to_do
+    assert len(emulator.log.entries) == 2  # one retry, no more
+
+
+@pytest.mark.usefixtures("no_backoff")
+async def test_server_error(session: AffinitySession, emulator: Emulator) -> None:
+    emulator.faults.update({"fail_next": [503, 503]})
+    with pytest.raises(UserFacingError, match=r"server problem \(HTTP 503\)"):
+        await session.whoami()
+    assert await session.whoami()  # the next call works
+
+
+@pytest.mark.usefixtures("no_backoff")
+async def test_lost_connection(session: AffinitySession, emulator: Emulator) -> None:
+    emulator.faults.update({"drop_next": 2})
+    with pytest.raises(UserFacingError, match="connection to Affinity was interrupted"):
+        await session.whoami()
+    assert len(emulator.log.entries) >= 1
+
+
+async def test_a_closed_session_does_not_reopen(session: AffinitySession) -> None:
+    await session.whoami()
+    await session.close()
+    with pytest.raises(UserFacingError):
+        await session.whoami()
+
+
+@pytest.mark.usefixtures("no_backoff")
+async def test_unreachable_server_over_a_real_socket() -> None:
+    from affinity_tui.config import Secret, Settings
+
+    session = AffinitySession(Settings(api_key=Secret("k" * 20), v1_base_url="http://127.0.0.1:9",
+                                       v2_base_url="http://127.0.0.1:9/v2"))
+    with pytest.raises(UserFacingError, match="Cannot reach Affinity at 127.0.0.1:9"):
+        await session.whoami()
+    await session.close()
