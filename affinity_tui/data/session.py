@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -18,10 +18,12 @@ import httpx
 from affinity import AsyncAffinity
 from affinity import exceptions as sdk
 from affinity.policies import Policies, WritePolicy
-from affinity.types import ListId, ListType, TenantId, UserId
+from affinity.types import ListId, ListType, PersonId, SavedViewId, TenantId, UserId
 
 from ..config import Secret, Settings
 from .errors import UserFacingError, translate
+from .fields import FieldCatalog
+from .ratelimits import RateLimitTracker
 
 MAX_RETRIES = 1
 """One retry for a blip; more would keep the user waiting (each 429 sleeps its full Retry-After)."""
@@ -56,6 +58,18 @@ class ListSummary:
     is_public: bool
     size: int | None
     """Number of entries; None when Affinity would not say for this list."""
+    owner_name: str = ""
+    """The owner's name, or "" when Affinity would not say."""
+    views: tuple[SavedViewSummary, ...] = ()
+    """The list's saved views (sheet views can be opened as a server-side filtered table)."""
+
+
+@dataclass(frozen=True)
+class SavedViewSummary:
+    id: SavedViewId
+    name: str
+    type: str
+    """"sheet", "board" or "dashboard": only sheet views list entries."""
 
 
 class EmulatedTenant(Protocol):
@@ -75,8 +89,12 @@ class AffinitySession:
         self.settings = settings
         self._transport = transport
         self._client: AsyncAffinity | None = None
+        self._writer: AsyncAffinity | None = None
         self._opening: asyncio.Lock | None = None
         self._closed = False
+        self.rate = RateLimitTracker()
+        """Rate-limit budgets, updated after every response (the footer subscribes)."""
+        self._catalog: FieldCatalog | None = None
 
     @classmethod
     def for_emulator(cls, emulator: EmulatedTenant, *, api_key: str | None = None) -> AffinitySession:
@@ -112,15 +130,92 @@ class AffinitySession:
                     except (sdk.NotFoundError, sdk.AuthorizationError):
                         return None
 
-            sizes = await asyncio.gather(*(size_of(lst.id) for lst in found))
+            async def views_of(list_id: ListId) -> tuple[SavedViewSummary, ...]:
+                async with gate:
+                    try:
+                        page = await client.lists.get_saved_views(list_id)
+                    except (sdk.NotFoundError, sdk.AuthorizationError):
+                        return ()
+                    return tuple(SavedViewSummary(id=v.id, name=v.name, type=str(v.type)) for v in page.data)
+
+            async def name_of(person_id: UserId) -> str:
+                async with gate:
+                    try:
+                        p = await client.persons.get(PersonId(int(person_id)))
+                    except (sdk.NotFoundError, sdk.AuthorizationError):
+                        return ""
+                    return " ".join(part for part in (p.first_name, p.last_name) if part)
+
+            owner_ids = sorted({lst.owner_id for lst in found})
+            sizes, views, names = await asyncio.gather(
+                asyncio.gather(*(size_of(lst.id) for lst in found)),
+                asyncio.gather(*(views_of(lst.id) for lst in found)),
+                asyncio.gather(*(name_of(o) for o in owner_ids)))
+        owners = dict(zip(owner_ids, names, strict=True))
         return [ListSummary(id=lst.id, name=lst.name, type=_list_type_word(lst.type), owner_id=lst.owner_id,
-                            is_public=lst.is_public, size=size)
-                for lst, size in zip(found, sizes, strict=True)]
+                            is_public=lst.is_public, size=size, owner_name=owners.get(lst.owner_id, ""),
+                            views=view_list)
+                for lst, size, view_list in zip(found, sizes, views, strict=True)]
+
+    # ---- the doors the screens' loaders use -------------------------------------------------
+    def reading(self) -> AbstractAsyncContextManager[AsyncAffinity]:
+        """``async with session.reading() as client:`` — the read-only client, with a deadline,
+        and every failure turned into a ``UserFacingError`` (see ``_call``). Cursors built on
+        the client must be advanced inside ``reading()`` too, for the same translation."""
+        return self._call()
+
+    async def catalog(self) -> FieldCatalog:
+        """Field metadata, fetched once per session per list or entity kind."""
+        if self._catalog is None:
+            async with self._call() as client:
+                self._catalog = FieldCatalog(client)
+        return self._catalog
+
+    # ---- write lock ------------------------------------------------------------------------
+    @property
+    def write_mode(self) -> bool:
+        """True only between `unlock()` and `lock()`; the app starts locked."""
+        return self._writer is not None
+
+    async def unlock(self) -> None:
+        """Open a separate client that may write. Reads keep using the read-only client, so
+        no read path can ever send a write; only code that asks for `writer()` can."""
+        if self._closed:
+            raise RuntimeError("This AffinitySession is closed.")
+        if self._writer is None:
+            self._writer = AsyncAffinity(
+                self.settings.api_key.reveal(), v1_base_url=self.settings.v1_base_url,
+                v2_base_url=self.settings.v2_base_url,
+                async_transport=self._transport or await asyncio.to_thread(_network_transport),
+                max_retries=0, timeout=REQUEST_TIMEOUT_SECONDS, on_event=self.rate.on_event,
+                policies=Policies(write=WritePolicy.ALLOW))
+
+    async def lock(self) -> None:
+        """Back to read-only: the write client is closed and forgotten."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            await writer.close()
+
+    @asynccontextmanager
+    async def writer(self) -> AsyncIterator[AsyncAffinity]:
+        """The write client, for a confirmed write action; refused while locked."""
+        if self._writer is None:
+            raise UserFacingError("affinity-tui is locked (read-only)",
+                                  "Press w and confirm to unlock write mode first. Nothing was sent.")
+        try:
+            async with asyncio.timeout(CALL_DEADLINE_SECONDS):
+                yield self._writer
+        except UserFacingError:
+            raise
+        except Exception as error:  # noqa: BLE001 - every failure reaches the user as a message
+            raise translate(error, key=self.settings.api_key, key_source=self.settings.key_source,
+                            base_url=self.settings.v2_base_url) from None
 
     # ---- lifecycle -------------------------------------------------------------------------
     async def close(self) -> None:
-        """Close the client for good (a closed SDK client would silently reopen)."""
+        """Close the clients for good (a closed SDK client would silently reopen)."""
         self._closed = True
+        await self.lock()
         client, self._client = self._client, None
         if client is not None:
             await client.close()
@@ -154,7 +249,8 @@ class AffinitySession:
                     self.settings.api_key.reveal(), v1_base_url=self.settings.v1_base_url,
                     v2_base_url=self.settings.v2_base_url, async_transport=transport,
                     max_retries=MAX_RETRIES, timeout=REQUEST_TIMEOUT_SECONDS,
-                    policies=Policies(write=WritePolicy.DENY))
+                    on_event=self.rate.on_event, policies=Policies(write=WritePolicy.DENY))
+                self.rate.bind(self._client.rate_limits.snapshot)
             return self._client
 
 

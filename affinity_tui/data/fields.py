@@ -1,0 +1,135 @@
+"""Field metadata (the columns of a list, the fields of people and companies), read once.
+
+Field definitions change rarely, and the SDK doesn't cache them by default
+(``enable_cache=False``), yet every screen needs them: column headers, the filter bar's
+names and completion, the detail view's labels. ``FieldCatalog`` asks Affinity once per
+list (and once per entity kind) per session and keeps the answer until ``refresh()``.
+
+Which fields a table shows by default: list-specific fields first (the columns the team made
+for this list, in Affinity's order), then global fields. Enriched fields (Affinity Data,
+Dealroom) and relationship-intelligence fields (first/last email, next meeting) are many and
+mostly noise in a table, so they are opt-in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from affinity import AsyncAffinity
+from affinity.models.entities import FieldMetadata
+from affinity.types import ListId
+
+DEFAULT_KINDS = ("list", "global")
+"""Field types shown by default, in this order."""
+OPT_IN_KINDS = ("enriched", "relationship-intelligence")
+"""Field types a user adds to a table on purpose."""
+_NAME_PREFERENCE = {"list": 0, "global": 1, "enriched": 2, "relationship-intelligence": 3}
+"""When two fields share a name, the filter bar means the most specific one."""
+
+EntityKind = Literal["person", "company", "opportunity"]
+
+
+@dataclass(frozen=True)
+class FieldSet:
+    """The fields of one list (or one entity kind), in Affinity's order."""
+
+    fields: tuple[FieldMetadata, ...]
+    _by_name: dict[str, FieldMetadata] = field(init=False, repr=False, compare=False)
+    _by_id: dict[str, FieldMetadata] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_name: dict[str, FieldMetadata] = {}
+        for meta in sorted(self.fields, key=lambda m: _NAME_PREFERENCE.get(m.type or "", 9)):
+            by_name.setdefault(meta.name.casefold(), meta)
+        object.__setattr__(self, "_by_name", by_name)
+        object.__setattr__(self, "_by_id", {str(m.id): m for m in self.fields})
+
+    def named(self, name: str) -> FieldMetadata | None:
+        """The field called ``name``, ignoring case (a list field wins over a global one)."""
+        return self._by_name.get(name.strip().casefold())
+
+    def by_id(self, field_id: str) -> FieldMetadata | None:
+        return self._by_id.get(str(field_id))
+
+    @property
+    def names(self) -> list[str]:
+        """Every field name once, in Affinity's order (for completion and suggestions)."""
+        seen: set[str] = set()
+        out = []
+        for meta in self.fields:
+            if meta.name.casefold() not in seen:
+                seen.add(meta.name.casefold())
+                out.append(meta.name)
+        return out
+
+    def of_kind(self, *kinds: str) -> list[FieldMetadata]:
+        """The fields of these types, grouped in the order of ``kinds``, Affinity's order within."""
+        return [meta for kind in kinds for meta in self.fields if (meta.type or "global") == kind]
+
+    def default_columns(self) -> list[FieldMetadata]:
+        """List-specific fields, then global ones; enriched and relationship-intelligence are opt-in."""
+        return self.of_kind(*DEFAULT_KINDS)
+
+    def opt_in_columns(self) -> list[FieldMetadata]:
+        return self.of_kind(*OPT_IN_KINDS)
+
+    def ids(self, fields: Iterable[FieldMetadata] | None = None) -> list[str]:
+        """Field ids to request (all fields of the set by default)."""
+        return [str(m.id) for m in (self.fields if fields is None else fields)]
+
+
+EMPTY_FIELDS = FieldSet(())
+
+
+class FieldCatalog:
+    """Per-session cache of field metadata, one request per list or entity kind.
+
+    Concurrent first requests for the same key wait for one another instead of asking twice.
+    ``cached_list`` answers synchronously (for the filter bar) once a list's fields are known.
+    """
+
+    def __init__(self, client: AsyncAffinity) -> None:
+        self._client = client
+        self._lists: dict[int, FieldSet] = {}
+        self._entities: dict[str, FieldSet] = {}
+        self._locks: dict[tuple[str, int | str], asyncio.Lock] = {}
+
+    async def for_list(self, list_id: ListId) -> FieldSet:
+        """Every field a list's entries carry: its own, then the entity's (as Affinity orders them)."""
+        key = int(list_id)
+        if key in self._lists:
+            return self._lists[key]
+        async with self._lock(("list", key)):
+            if key not in self._lists:
+                self._lists[key] = FieldSet(tuple(await self._client.lists.get_fields(ListId(key))))
+            return self._lists[key]
+
+    async def for_entities(self, kind: EntityKind) -> FieldSet:
+        """Global, enriched and relationship-intelligence fields of people or companies.
+
+        Opportunities have no fields outside their list: the answer is empty, with no request.
+        """
+        if kind == "opportunity":
+            return EMPTY_FIELDS
+        if kind in self._entities:
+            return self._entities[kind]
+        async with self._lock(("entity", kind)):
+            if kind not in self._entities:
+                service = self._client.persons if kind == "person" else self._client.companies
+                self._entities[kind] = FieldSet(tuple(await service.get_fields()))
+            return self._entities[kind]
+
+    def cached_list(self, list_id: ListId) -> FieldSet | None:
+        """A list's fields if already fetched (no request)."""
+        return self._lists.get(int(list_id))
+
+    def refresh(self) -> None:
+        """Forget everything: the next call asks Affinity again (after a field was added)."""
+        self._lists.clear()
+        self._entities.clear()
+
+    def _lock(self, key: tuple[str, int | str]) -> asyncio.Lock:
+        return self._locks.setdefault(key, asyncio.Lock())

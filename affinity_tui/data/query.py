@@ -1,0 +1,334 @@
+"""The filter bar's language: parse what the user typed, or say exactly what is wrong and where.
+
+The language is the SDK's (``affinity.filters.parse``): ``Status = "Diligence" & Amount > 1000000``,
+``Owners = *`` (has a value), ``Sector =~ "Fin"`` (contains), ``!``, ``|``, parentheses, and
+double quotes around names or values with spaces (``"Close Date" > 2026-01-01``).
+
+This module adds what a person at a keyboard needs on top of it:
+
+* **Errors with a column.** The SDK's ``ValueError`` messages speak of tokens and 0-based
+  positions; they are rewritten into short sentences with a 1-based column, and the position
+  is returned so the bar can put the cursor there.
+* **Field names checked against the list.** An unknown name is reported with close matches.
+* **Field names spelled as the list spells them.** The SDK re-checks every entry locally by
+  *exact* field name, so ``status = "Won"`` would silently match nothing where the field is
+  ``Status``; names are rewritten to the list's spelling before the filter is used.
+* **Completion** of field names at the cursor, quoted when they need quotes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from affinity.filters import (
+    AndExpression,
+    FieldComparison,
+    FilterExpression,
+    NotExpression,
+    OrExpression,
+    RawToken,
+    parse,
+)
+
+ROW_ATTRIBUTES = ("name", "domain", "primary_email", "listEntryId", "entityId", "entityName", "entityType")
+"""Record attributes the SDK's local filter knows besides fields (its ``ROW_KEYS``)."""
+WORD_OPERATORS = frozenset({"contains", "starts_with", "ends_with", "gt", "gte", "lt", "lte", "in",
+                            "between", "has_any", "has_all", "contains_any", "contains_all",
+                            "starts_word", "is"})
+OPERATOR_CHARS = "=!<>~^$"
+SYMBOL_OPERATORS = "= != > >= < <= =~ =^ =$"
+EXAMPLE = 'Status = "Won" & Amount > 1000000'
+_SEPARATORS = "&|(!"
+
+
+@dataclass(frozen=True)
+class ParsedFilter:
+    """A filter ready for ``FilteredEntriesCursor``."""
+
+    text: str
+    """What the user typed (trimmed): what to remember in the recent filters."""
+    expression: FilterExpression
+    """The parsed filter, field names in the list's own spelling."""
+    fields: tuple[str, ...]
+    """The field names it tests, in order of appearance."""
+
+
+@dataclass(frozen=True)
+class FilterProblem:
+    """Why the text is not a filter, and where."""
+
+    message: str
+    position: int
+    """0-based offset into the text where the problem is (where to put the cursor)."""
+    suggestions: tuple[str, ...] = ()
+    """Close field names, for an unknown field."""
+
+    @property
+    def column(self) -> int:
+        """1-based, as the message says."""
+        return self.position + 1
+
+
+def parse_filter(text: str, field_names: Iterable[str] | None = None) -> ParsedFilter | FilterProblem:
+    """Parse the filter bar's text; with ``field_names``, also check and canonicalize the names."""
+    stripped = text.strip()
+    names = None if field_names is None else list(field_names)
+    try:
+        expression = parse(text)
+    except ValueError as error:
+        return explain_syntax_error(text, str(error), names)
+    problem = _check_wildcards(text, expression)
+    if problem is not None:
+        return problem
+    used = list(dict.fromkeys(_comparison_names(expression)))
+    if names is None:
+        return ParsedFilter(stripped, expression, tuple(used))
+    known = {name.casefold(): name for name in ROW_ATTRIBUTES}
+    known.update({name.casefold(): name for name in names})  # a field beats an attribute
+    for name in used:
+        if name.casefold() not in known:
+            return _unknown_field(text, name, names)
+    canonical = _renamed(expression, known)
+    return ParsedFilter(stripped, canonical, tuple(dict.fromkeys(known[n.casefold()] for n in used)))
+
+
+# ---- syntax errors --------------------------------------------------------------------------
+_POSITION = re.compile(r"at position (\d+)")
+
+
+def explain_syntax_error(text: str, sdk_message: str,
+                         field_names: Sequence[str] | None = None) -> FilterProblem:
+    """Turn ``affinity.filters.parse``'s message into a sentence with a 1-based column.
+
+    ``field_names`` lets "Close Date > 5" (a name with a space, unquoted) be recognised.
+    """
+    found = _POSITION.search(sdk_message)
+    end = len(text.rstrip())
+    pos = int(found.group(1)) if found else end
+    col = pos + 1
+
+    def problem(message: str, at: int = pos) -> FilterProblem:
+        return FilterProblem(message, max(0, min(at, len(text))))
+
+    if sdk_message.startswith("Empty filter expression"):
+        return problem(f"Type a filter, for example: {EXAMPLE}", 0)
+    if sdk_message.startswith("Expected value after operator"):
+        if pos < len(text) and text[pos] in OPERATOR_CHARS:
+            start = _operator_start(text, pos)
+            bad = text[start:_operator_end(text, pos)]
+            return problem(f"'{bad}' at column {start + 1} is not an operator; use one of {SYMBOL_OPERATORS}",
+                           start)
+        operator = _operator_before(text, pos)
+        return problem(f"Expected a value after '{operator}' at column {col}" if operator
+                       else f"Expected a value at column {col}")
+    if sdk_message.startswith("Unexpected end of expression"):
+        last = text.rstrip()[-1:] if text.strip() else ""
+        if last in ("&", "|", "!", "("):
+            return problem(f"Expected a condition after '{last}' at column {end + 1}", end)
+        return problem(f"The filter ends too early (column {end + 1})", end)
+    match = re.match(r"Expected operator after '(.*?)' at position \d+(?:\. Hint: .*?\"(.*)\")?", sdk_message)
+    if match:
+        word, suggestion = match.group(1), match.group(2) or ""
+        start = _word_start(text, word, pos)
+        name = suggestion if field_names is None else _known_prefix(suggestion, field_names)
+        if name and " " in name:
+            return problem(f'Put names with spaces in quotes: {quote_name(name)} (column {start + 1})', start)
+        return problem(f"Expected an operator ({SYMBOL_OPERATORS}) after '{word}' at column {col}")
+    if sdk_message.startswith("Unterminated quoted string"):
+        return problem(f"The quote at column {col} is never closed")
+    if sdk_message.startswith("Unbalanced parentheses"):
+        return problem(f"Missing ')' at column {col}")
+    match = re.match(r"Missing field name before operator '(.*?)'", sdk_message)
+    if match:
+        return problem(f"Expected a field name before '{match.group(1)}' at column {col}")
+    match = re.match(r"Unexpected '(AND|OR|=)' at position", sdk_message)
+    if match:
+        word = match.group(1)
+        hint = {"AND": "use & for AND", "OR": "use | for OR", "=": "use a single = for equality"}[word]
+        return problem(f"Unexpected '{text[pos:pos + len(word)] or word}' at column {col}: {hint}")
+    match = re.match(r"Unexpected token '(.*?)' at position \d+(\. Hint)?", sdk_message)
+    if match:
+        token = match.group(1)
+        if match.group(2):
+            return problem(f"Unexpected '{token}' at column {col}: join conditions with & or |, "
+                           "and put values with spaces in quotes")
+        return problem(f"Unexpected '{token}' at column {col}")
+    match = re.match(r"(?:Unknown|Unsupported) operator '(.*?)' at position \d+", sdk_message)
+    if match:
+        meant = re.search(r"Did you mean: (.*?)\?", sdk_message)
+        tip = f"did you mean {meant.group(1)}?" if meant else f"use one of {SYMBOL_OPERATORS}"
+        return problem(f"Unknown operator '{match.group(1)}' at column {col}; {tip}")
+    message = _POSITION.sub(f"at column {col}", sdk_message).replace("Hint: ", "")
+    return problem(message)
+
+
+def _operator_before(text: str, pos: int) -> str:
+    head = text[:pos].rstrip()
+    start = len(head)
+    while start > 0 and head[start - 1] in OPERATOR_CHARS:
+        start -= 1
+    if start < len(head):
+        return head[start:]
+    word = head.rsplit(None, 1)[-1] if head.split() else ""
+    return word if word.lower() in WORD_OPERATORS else ""
+
+
+def _operator_start(text: str, pos: int) -> int:
+    start = pos
+    while start > 0 and (text[start - 1] in OPERATOR_CHARS or text[start - 1].isspace()):
+        start -= 1
+    while start < pos and text[start].isspace():
+        start += 1
+    return start
+
+
+def _operator_end(text: str, pos: int) -> int:
+    end = pos
+    while end < len(text) and text[end] in OPERATOR_CHARS:
+        end += 1
+    return end
+
+
+def _known_prefix(words: str, field_names: Sequence[str]) -> str:
+    """The longest run of leading ``words`` that is a field name (in its spelling), else ""."""
+    folded = {n.casefold(): n for n in field_names}
+    parts = words.split()
+    for count in range(len(parts), 0, -1):
+        found = folded.get(" ".join(parts[:count]).casefold())
+        if found:
+            return found
+    return ""
+
+
+def _word_start(text: str, word: str, before: int) -> int:
+    found = text.rfind(word, 0, max(before, 0) or len(text))
+    return found if found >= 0 else before
+
+
+# ---- names ----------------------------------------------------------------------------------
+def _comparisons(expression: FilterExpression) -> Iterable[FieldComparison]:
+    if isinstance(expression, FieldComparison):
+        yield expression
+    elif isinstance(expression, AndExpression | OrExpression):
+        yield from _comparisons(expression.left)
+        yield from _comparisons(expression.right)
+    elif isinstance(expression, NotExpression):
+        yield from _comparisons(expression.expr)
+
+
+def _comparison_names(expression: FilterExpression) -> list[str]:
+    return [c.field_name for c in _comparisons(expression)]
+
+
+def _renamed(expression: FilterExpression, known: dict[str, str]) -> FilterExpression:
+    if isinstance(expression, FieldComparison):
+        name = known.get(expression.field_name.casefold(), expression.field_name)
+        return FieldComparison(name, expression.operator, expression.value)
+    if isinstance(expression, AndExpression):
+        return AndExpression(_renamed(expression.left, known), _renamed(expression.right, known))
+    if isinstance(expression, OrExpression):
+        return OrExpression(_renamed(expression.left, known), _renamed(expression.right, known))
+    if isinstance(expression, NotExpression):
+        return NotExpression(_renamed(expression.expr, known))
+    return expression
+
+
+def _check_wildcards(text: str, expression: FilterExpression) -> FilterProblem | None:
+    """``*`` means "has a value" after ``=`` and "has no value" after ``!=``; nothing else."""
+    for comparison in _comparisons(expression):
+        if isinstance(comparison.value, RawToken) and comparison.operator not in ("=", "!="):
+            at = _locate_name(text, comparison.field_name)
+            return FilterProblem(f"'{comparison.field_name} {comparison.operator} *' at column {at + 1} "
+                                 "doesn't mean anything: use = * (has a value) or != * (no value)", at)
+    return None
+
+
+def _unknown_field(text: str, name: str, field_names: Sequence[str]) -> FilterProblem:
+    at = _locate_name(text, name)
+    folded = {n.casefold(): n for n in field_names}
+    close = difflib.get_close_matches(name.casefold(), list(folded), n=3, cutoff=0.6)
+    suggestions = tuple(folded[c] for c in close)
+    if suggestions:
+        options = " or ".join(f'"{s}"' for s in suggestions)
+        return FilterProblem(f'No field "{name}" on this list (column {at + 1}); did you mean {options}?',
+                             at, suggestions)
+    return FilterProblem(f'No field "{name}" on this list (column {at + 1})', at)
+
+
+def _locate_name(text: str, name: str) -> int:
+    """Where ``name`` is written as a field name (followed by an operator), else 0."""
+    for match in re.finditer(re.escape(name), text):
+        start, end = match.start(), match.end()
+        quoted = start > 0 and text[start - 1] == '"'
+        if quoted:
+            start, end = start - 1, end + 1
+        elif start > 0 and text[start - 1] not in _SEPARATORS and not text[start - 1].isspace():
+            continue
+        rest = text[end:].lstrip()
+        first_word = rest.split(None, 1)[0].lower() if rest.strip() else ""
+        if (rest and rest[0] in OPERATOR_CHARS) or first_word in WORD_OPERATORS:
+            return start
+    return 0
+
+
+def quote_name(name: str) -> str:
+    """A field name as the filter language needs it written (quoted unless a plain word)."""
+    if re.fullmatch(r"[\w.\-]+", name) and name.lower() not in WORD_OPERATORS:
+        return name
+    escaped = name.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+# ---- completion -----------------------------------------------------------------------------
+def completions(prefix_text: str, field_names: Sequence[str], *, limit: int = 20) -> list[str]:
+    """Completions of the field name being typed at the cursor.
+
+    ``prefix_text`` is the bar's text up to the cursor. Each result is ``prefix_text`` with the
+    partial name replaced by a full one (quoted when needed), ready to become the new text
+    before the cursor (or a Textual ``Suggester`` suggestion). Names starting with what was
+    typed come first, then names containing it. Empty when the cursor is not where a field
+    name goes (after an operator, inside a value).
+    """
+    start = _field_start(prefix_text)
+    if start is None:
+        return []
+    partial = prefix_text[start:]
+    typed = partial[1:] if partial.startswith('"') else partial
+    if not partial.startswith('"') and any(ch in partial for ch in OPERATOR_CHARS):
+        return []
+    needle = typed.casefold()
+    starts = [n for n in field_names if n.casefold().startswith(needle)]
+    contains = [n for n in field_names if needle in n.casefold() and n not in starts]
+    head = prefix_text[:start]
+    return [head + quote_name(n) for n in dict.fromkeys(starts + contains)][:limit]
+
+
+def _field_start(text: str) -> int | None:
+    """Where the field name being typed starts, or None if the cursor is not in a field name."""
+    quote_at: int | None = None
+    i = 0
+    last_separator = -1
+    while i < len(text):
+        ch = text[i]
+        if quote_at is not None:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                quote_at = None
+        elif ch == '"':
+            quote_at = i
+        elif ch in "&|(" or (ch == "!" and text[i + 1:i + 2] != "="):
+            last_separator = i
+        i += 1
+    if quote_at is not None:  # inside a quoted string: a name only if it opens a condition
+        before = text[:quote_at].rstrip()
+        return quote_at if not before or before[-1] in _SEPARATORS else None
+    segment_start = last_separator + 1
+    segment = text[segment_start:]
+    if '"' in segment:
+        return None  # a quoted name or value is already complete
+    lead = len(segment) - len(segment.lstrip())
+    return segment_start + lead

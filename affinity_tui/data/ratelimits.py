@@ -1,0 +1,144 @@
+"""The rate-limit budget the footer shows, kept current after every response at no cost.
+
+Affinity sends six ``X-Ratelimit-*`` headers on every response; the SDK keeps the last ones
+and ``rate_limits.snapshot()`` reads them without a request. The SDK's ``on_event`` hook tells
+us when a response (or a retry wait) happened, so the footer updates after every request and
+shows how long a rate-limited request is waiting (the SDK sleeps the full ``Retry-After``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from affinity.exceptions import RateLimitError
+from affinity.hooks import RequestFailed, RequestRetrying, RequestSucceeded
+
+LOW_FRACTION = 0.1
+"""A budget below a tenth of its limit turns the footer's warning colour on."""
+
+Level = Literal["unknown", "ok", "low", "exhausted"]
+
+
+@dataclass(frozen=True)
+class Budget:
+    remaining: int
+    limit: int
+    reset_seconds: int | None
+
+    @property
+    def level(self) -> Level:
+        if self.remaining <= 0:
+            return "exhausted"
+        if self.limit and self.remaining < self.limit * LOW_FRACTION:
+            return "low"
+        return "ok"
+
+
+@dataclass(frozen=True)
+class RateLimitStatus:
+    """Both budgets as last reported by Affinity, and any wait in progress."""
+
+    per_minute: Budget | None = None
+    monthly: Budget | None = None
+    wait_until: float | None = None
+    """``time.monotonic()`` until which requests are held back by a 429, if any."""
+
+    @property
+    def level(self) -> Level:
+        if self.waiting_seconds:
+            return "exhausted"
+        levels = [b.level for b in (self.per_minute, self.monthly) if b is not None]
+        for worst in ("exhausted", "low", "ok"):
+            if worst in levels:
+                return worst
+        return "unknown"
+
+    @property
+    def waiting_seconds(self) -> int:
+        if self.wait_until is None:
+            return 0
+        return max(0, round(self.wait_until - time.monotonic()))
+
+    def describe(self) -> str:
+        """One line for the footer, e.g. ``API 880/900 · 42s · month 99,120/100,000 · 6d``."""
+        if self.per_minute is None and self.monthly is None and not self.waiting_seconds:
+            return "API budget: —"
+        parts = []
+        if self.waiting_seconds:
+            parts.append(f"rate limited: waiting {self.waiting_seconds}s")
+        if self.per_minute is not None:
+            pm = self.per_minute
+            parts.append(f"API {pm.remaining:,}/{pm.limit:,}/min" +
+                         (f" · resets {_duration(pm.reset_seconds)}" if pm.reset_seconds is not None else ""))
+        if self.monthly is not None:
+            mo = self.monthly
+            parts.append(f"month {mo.remaining:,}/{mo.limit:,}" +
+                         (f" · resets {_duration(mo.reset_seconds)}" if mo.reset_seconds is not None else ""))
+        return " · ".join(parts)
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds}s"
+    if seconds < 7200:
+        return f"{seconds // 60}m"
+    if seconds < 172800:
+        return f"{seconds // 3600}h"
+    return f"{seconds // 86400}d"
+
+
+def _budget(bucket: Any) -> Budget | None:
+    if bucket is None or bucket.limit is None or bucket.remaining is None:
+        return None
+    return Budget(remaining=int(bucket.remaining), limit=int(bucket.limit),
+                  reset_seconds=None if bucket.reset_seconds is None else max(0, int(bucket.reset_seconds)))
+
+
+Listener = Callable[[RateLimitStatus], None]
+
+
+class RateLimitTracker:
+    """Turns SDK events into `RateLimitStatus` updates for whoever listens (the footer)."""
+
+    def __init__(self) -> None:
+        self._snapshot: Callable[[], Any] | None = None
+        self._listeners: list[Listener] = []
+        self._wait_until: float | None = None
+        self.status = RateLimitStatus()
+
+    def bind(self, snapshot: Callable[[], Any]) -> None:
+        """Read budgets from this callable (``client.rate_limits.snapshot``; no I/O)."""
+        self._snapshot = snapshot
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        listener(self.status)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def on_event(self, event: object) -> None:
+        """The SDK ``on_event`` hook: sync, cheap, never raises."""
+        try:
+            if isinstance(event, RequestRetrying) and "rate" in event.reason.lower():
+                self._wait_until = time.monotonic() + event.wait_seconds
+            elif isinstance(event, RequestFailed) and isinstance(event.error, RateLimitError):
+                wait = event.error.retry_after
+                self._wait_until = time.monotonic() + wait if wait else None
+            elif isinstance(event, RequestSucceeded):
+                self._wait_until = None
+            else:
+                return
+            self.refresh()
+        except Exception:  # noqa: BLE001 - a display hook must never break a request
+            return
+
+    def refresh(self) -> None:
+        snap = self._snapshot() if self._snapshot is not None else None
+        status = RateLimitStatus(per_minute=_budget(getattr(snap, "api_key_per_minute", None)),
+                                 monthly=_budget(getattr(snap, "org_monthly", None)),
+                                 wait_until=self._wait_until)
+        self.status = status
+        for listener in list(self._listeners):
+            listener(status)

@@ -1,0 +1,255 @@
+"""The compact row every table shows: SDK models in, plain strings and sort keys out.
+
+Tables hold tens of thousands of rows, so a row is formatted once, when its page arrives:
+each cell keeps its display text, its style and its sort key side by side. Sorting and quick
+filtering then run over these tuples without touching an SDK model again, and a table widget
+never needs to know what a field value type is.
+
+Column kinds: ``"name"`` is a property of the record itself (its name, email or domain); the
+others are Affinity field types (``list``, ``global``, ``enriched``,
+``relationship-intelligence``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from affinity.models.entities import (
+    Company,
+    FieldMetadata,
+    FieldValues,
+    ListEntryWithEntity,
+    Opportunity,
+    Person,
+)
+
+from .values import NUMERIC_TYPES, Display, format_field, plain
+
+MIN_WIDTH = 6
+MAX_WIDTH = 40
+NAME_KEY = "name"
+EMAIL_KEY = "email"
+DOMAIN_KEY = "domain"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One table column: the record's name or one field."""
+
+    key: str
+    """``"name"`` (or ``"email"`` / ``"domain"``) for the record's own properties, else the field id."""
+    title: str
+    value_type: str
+    """The v2 value type, or ``"name"`` for the record's own properties."""
+    kind: str
+    """``"name" | "list" | "global" | "enriched" | "relationship-intelligence"``."""
+    width: int
+    """Display cells, from the title and the first page only (``size_columns``), 6..40."""
+    numeric: bool = False
+    """Right-aligned."""
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One table row, formatted once."""
+
+    key: int
+    """The list entry id (entries tables) or the entity id (entity tables)."""
+    entity_type: str
+    """``"person" | "company" | "opportunity"``."""
+    entity_id: int
+    cells: tuple[str, ...]
+    styles: tuple[str | None, ...]
+    sort_keys: tuple[Any, ...]
+    extra: Mapping[str, str] = field(default_factory=dict)
+    """Copyable bits: ``email``, ``domain``, ``list_id``, and ``url_path`` (``/companies/123``)."""
+
+
+# ---- columns --------------------------------------------------------------------------------
+def cell_width(text: str) -> int:
+    """Terminal cells ``text`` takes: wide (CJK, most emoji) count 2, combining marks 0."""
+    if text.isascii():
+        return len(text)
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def _clamp(width: int) -> int:
+    return max(MIN_WIDTH, min(MAX_WIDTH, width))
+
+
+def name_column(title: str = "Name") -> Column:
+    return Column(NAME_KEY, title, "name", "name", _clamp(cell_width(title)))
+
+
+def field_column(meta: FieldMetadata) -> Column:
+    """The column for one field (its width is the title's until ``size_columns``)."""
+    value_type = str(getattr(meta.value_type, "value", meta.value_type))
+    return Column(str(meta.id), meta.name, value_type, meta.type or "global",
+                  _clamp(cell_width(meta.name)), numeric=value_type in NUMERIC_TYPES)
+
+
+def entry_columns(fields: Sequence[FieldMetadata]) -> list[Column]:
+    """Name, then the chosen fields (see ``FieldSet.default_columns``)."""
+    return [name_column(), *(field_column(f) for f in fields)]
+
+
+def person_columns(fields: Sequence[FieldMetadata] = ()) -> list[Column]:
+    return [name_column(), Column(EMAIL_KEY, "Email", "name", "name", 24), *map(field_column, fields)]
+
+
+def company_columns(fields: Sequence[FieldMetadata] = ()) -> list[Column]:
+    return [name_column(), Column(DOMAIN_KEY, "Domain", "name", "name", 18), *map(field_column, fields)]
+
+
+def opportunity_columns(fields: Sequence[FieldMetadata] = ()) -> list[Column]:
+    return [name_column(), *map(field_column, fields)]
+
+
+def size_columns(columns: Sequence[Column], rows: Sequence[Row]) -> list[Column]:
+    """Widths from the titles and ``rows`` (pass the first page: later pages don't reflow)."""
+    sized = []
+    for index, column in enumerate(columns):
+        widest = max((cell_width(row.cells[index]) for row in rows), default=0)
+        sized.append(replace(column, width=_clamp(max(cell_width(column.title), widest))))
+    return sized
+
+
+# ---- rows -----------------------------------------------------------------------------------
+def entity_name(entity: Person | Company | Opportunity | None) -> str:
+    """"First Last" for a person (else the email), the name of a company or opportunity."""
+    if isinstance(entity, Person):
+        name = " ".join(p for p in (entity.first_name, entity.last_name) if p).strip()
+        return name or entity.primary_email or ""
+    if entity is None:
+        return ""
+    return entity.name or ""
+
+
+def _entity_type(entity: Person | Company | Opportunity) -> str:
+    if isinstance(entity, Person):
+        return "person"
+    return "company" if isinstance(entity, Company) else "opportunity"
+
+
+def _extra(entity: Person | Company | Opportunity | None) -> dict[str, str]:
+    if isinstance(entity, Person):
+        out = {"url_path": f"/persons/{int(entity.id)}"}
+        if entity.primary_email:
+            out["email"] = entity.primary_email
+        return out
+    if isinstance(entity, Company):
+        out = {"url_path": f"/companies/{int(entity.id)}"}
+        if entity.domain:
+            out["domain"] = entity.domain
+        return out
+    if isinstance(entity, Opportunity):
+        return {"url_path": f"/opportunities/{int(entity.id)}"}
+    return {}
+
+
+def _cell_getters(columns: Sequence[Column]) -> list[Callable[[Person | Company | Opportunity | None,
+                                                                FieldValues], Display]]:
+    """One function per column, chosen once per page rather than once per cell."""
+    getters: list[Callable[[Person | Company | Opportunity | None, FieldValues], Display]] = []
+    for column in columns:
+        if column.key == NAME_KEY:
+            getters.append(lambda entity, fields: plain(entity_name(entity)))
+        elif column.key == EMAIL_KEY:
+            getters.append(lambda entity, fields: plain(entity.primary_email
+                                                        if isinstance(entity, Person) else None))
+        elif column.key == DOMAIN_KEY:
+            getters.append(lambda entity, fields: plain(entity.domain
+                                                        if isinstance(entity, Company) else None))
+        else:
+            def by_field(entity: Person | Company | Opportunity | None, fields: FieldValues,
+                         key: str = column.key, title: str = column.title) -> Display:
+                return format_field(fields, key, field_name=title)
+            getters.append(by_field)
+    return getters
+
+
+def _row(key: int, entity_type: str, entity: Person | Company | Opportunity | None,
+         getters: Sequence[Callable[[Person | Company | Opportunity | None, FieldValues], Display]],
+         extra: dict[str, str]) -> Row:
+    fields = entity.fields if entity is not None else FieldValues()
+    shown = [get(entity, fields) for get in getters]
+    return Row(key=key, entity_type=entity_type, entity_id=int(entity.id) if entity is not None else 0,
+               cells=tuple(d.text for d in shown), styles=tuple(d.style for d in shown),
+               sort_keys=tuple(d.sort_key for d in shown), extra=extra)
+
+
+def entry_rows(entries: Sequence[ListEntryWithEntity], columns: Sequence[Column]) -> list[Row]:
+    """Rows of a list's entries, keyed by entry id (field values live on ``entry.entity``)."""
+    getters = _cell_getters(columns)
+    rows = []
+    for entry in entries:
+        extra = _extra(entry.entity)
+        extra["list_id"] = str(int(entry.list_id))
+        rows.append(_row(int(entry.id), entry.type, entry.entity, getters, extra))
+    return rows
+
+
+def _entity_rows(entities: Sequence[Person | Company | Opportunity], columns: Sequence[Column]) -> list[Row]:
+    getters = _cell_getters(columns)
+    return [_row(int(e.id), _entity_type(e), e, getters, _extra(e)) for e in entities]
+
+
+def person_rows(persons: Sequence[Person], columns: Sequence[Column]) -> list[Row]:
+    """Rows of people, keyed by person id (columns: ``person_columns``)."""
+    return _entity_rows(persons, columns)
+
+
+def company_rows(companies: Sequence[Company], columns: Sequence[Column]) -> list[Row]:
+    """Rows of companies, keyed by company id (columns: ``company_columns``)."""
+    return _entity_rows(companies, columns)
+
+
+def opportunity_rows(opportunities: Sequence[Opportunity], columns: Sequence[Column]) -> list[Row]:
+    """Rows of opportunities, keyed by opportunity id (columns: ``opportunity_columns``)."""
+    return _entity_rows(opportunities, columns)
+
+
+# ---- local sort and quick filter ------------------------------------------------------------
+def local_sort(rows: Sequence[Row], column_index: int, reverse: bool = False) -> list[Row]:
+    """Rows ordered by one column; blanks last either way; ties keep their order (stable).
+
+    Keys of one column normally share a type; if a column mixes them (an unknown value type),
+    the order falls back to (type name, text) instead of failing.
+    """
+    present = [row for row in rows if row.sort_keys[column_index] is not None]
+    blank = [row for row in rows if row.sort_keys[column_index] is None]
+    try:
+        ordered = sorted(present, key=lambda row: row.sort_keys[column_index], reverse=reverse)
+    except TypeError:
+        ordered = sorted(present, key=lambda row: _any_key(row.sort_keys[column_index]), reverse=reverse)
+    ordered.extend(blank)
+    return ordered
+
+
+def _any_key(key: Any) -> tuple[str, str]:
+    return type(key).__name__, str(key)
+
+
+def local_filter(rows: Sequence[Row], text: str) -> list[Row]:
+    """Rows whose cells contain every word of ``text`` (case-insensitive; any cell per word)."""
+    words = sorted(set(text.casefold().split()), key=len, reverse=True)
+    if not words:
+        return list(rows)
+    join = "\x1f".join  # a separator no cell contains: a word never spans two cells
+    first, rest = words[0], words[1:]  # the longest word rules out most rows on its own
+    if not rest:
+        return [row for row in rows if first in join(row.cells).casefold()]
+    hits = []
+    for row in rows:
+        haystack = join(row.cells).casefold()
+        if first in haystack and all(word in haystack for word in rest):
+            hits.append(row)
+    return hits
