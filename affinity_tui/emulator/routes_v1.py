@@ -311,11 +311,13 @@ class V1Routes:
             opp = s.opportunities.get(ident)
             people = set(opp.person_ids) if opp else set()
         want = V1_INTERACTION_TYPES[int(kind_code)]
-        lo, hi = start.isoformat(), end.isoformat()
+        if start.tzinfo is None or end.tzinfo is None:
+            raise ApiError(422, "start_time and end_time need a UTC offset", param="start_time")
 
         def in_window(it: Interaction) -> bool:
-            when = datetime.fromisoformat(it.date.replace("Z", "+00:00")).isoformat()
-            return lo <= when < hi
+            # Compare instants, not strings: the request may use any UTC offset.
+            when = datetime.fromisoformat(it.date.replace("Z", "+00:00"))
+            return start <= when < end
 
         items = sorted((it for it in s.interactions.values()
                         if it.kind == want and people.intersection(it.person_ids) and in_window(it)),

@@ -601,7 +601,7 @@ class _Builder:
         # A note whose text looks like markup: the app must show it literally.
         cid = self.company_ids[0]
         self._note("<p>[bold]Not markup[/bold] &lt;script&gt;alert(1)&lt;/script&gt; "
-                   "\\x1b[31m and [link=https://evil.example]click[/link]</p>", cid,
+                   "\x1b[31m and [link=https://evil.example]click[/link]</p>", cid,
                    s.companies[cid].person_ids[:1], [])
 
     def _note(self, template: str, cid: int, pids: list[int], oids: list[int]) -> None:

@@ -235,3 +235,22 @@ async def test_founders_and_coinvestor_lists_have_people_and_companies(client: A
     assert all(e.type == "person" for e in founders.data)
     co = await client.lists.entries(ListId(CO_INVESTORS_ID)).list(limit=3)
     assert all(e.type == "company" for e in co.data)
+
+
+async def test_interaction_window_compares_instants_whatever_the_offset(shared_emu: Emulator) -> None:
+    import httpx
+
+    store = shared_emu.store
+    it = next(i for i in store.interactions.values() if i.kind == "email")
+    external = next(p for p in it.person_ids if store.persons[p].type == "external")
+    from datetime import datetime as dt, timezone
+
+    at = dt.fromisoformat(it.date.replace("Z", "+00:00"))
+    pacific = timezone(timedelta(hours=-8))
+    window = {"type": "3", "person_id": str(external),
+              "start_time": (at - timedelta(minutes=1)).astimezone(pacific).isoformat(),
+              "end_time": (at + timedelta(minutes=1)).astimezone(pacific).isoformat()}
+    async with httpx.AsyncClient(transport=shared_emu.transport(), base_url=shared_emu.v1_base_url,
+                                 headers={"Authorization": f"Bearer {shared_emu.api_key}"}) as http:
+        emails = (await http.get("/interactions", params=window)).json()["emails"]
+    assert it.id in [e["id"] for e in emails]
