@@ -60,17 +60,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _configured_app(args: argparse.Namespace) -> AffinityApp | None:
     """The app on the user's tenant, or None after explaining on stderr what is missing."""
-    from .config import ConfigError, load_settings
+    from .config import ConfigError, load_keymap, load_settings
 
     try:
         settings = load_settings(dotenv=args.dotenv, profile=args.profile)
+        keymap = load_keymap()
     except ConfigError as error:  # includes MissingApiKey; messages never contain the key
         print(error, file=sys.stderr)
         return None
     from .app import AffinityApp
     from .data import AffinitySession
 
-    return AffinityApp(AffinitySession(settings))
+    return AffinityApp(AffinitySession(settings), keymap=keymap)
 
 
 def _demo_app(args: argparse.Namespace) -> AffinityApp:

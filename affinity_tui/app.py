@@ -1,39 +1,75 @@
-"""The Textual application: a read-only browser over one ``AffinitySession``."""
+"""The Textual application: a read-only-by-default browser over one ``AffinitySession``.
+
+Four modes, one per thing a deal team browses (``1`` Lists, ``2`` People, ``3`` Companies,
+``4`` Opportunities), each with its own screen stack so ``escape`` goes back within it. The
+write lock lives here: ``w`` toggles it, unlocking asks first, and while locked the session has
+no client that can write at all.
+"""
 
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import App
-from textual.binding import Binding
-from textual.screen import Screen
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
 
+from .commands import AffinityCommands
 from .crash_report import redacted_traceback
 from .data import AffinitySession
 from .paths import styles_dir
+from .screens.entities import EntitiesScreen
+from .screens.help import HelpScreen
 from .screens.lists import ListsScreen
 from .screens.notices import notify_failure
+from .widgets.confirm import ConfirmScreen
+
+STYLESHEETS = ("app.tcss", "table.tcss", "widgets.tcss")
 
 
 class AffinityApp(App[None]):
-    """Browse Affinity from the keyboard. Reads only: the session denies every write."""
+    """Browse Affinity from the keyboard. Reads only, until the user unlocks write mode."""
 
-    CSS_PATH = str(styles_dir() / "app.tcss")
+    CSS_PATH = [str(styles_dir() / name) for name in STYLESHEETS if (styles_dir() / name).exists()]
     TITLE = "affinity-tui"
     SUB_TITLE = "connecting…"
-    BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
+    DEFAULT_MODE = "lists"
+    COMMANDS = App.COMMANDS | {AffinityCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("1", "switch_mode('lists')", "Lists", show=False, id="go.lists"),
+        Binding("2", "switch_mode('people')", "People", show=False, id="go.people"),
+        Binding("3", "switch_mode('companies')", "Companies", show=False, id="go.companies"),
+        Binding("4", "switch_mode('opportunities')", "Opportunities", show=False, id="go.opportunities"),
+        Binding("w", "toggle_lock", "Lock/unlock", id="lock.toggle"),
+        Binding("question_mark", "help", "Help", id="help"),
+    ]
 
-    def __init__(self, session: AffinitySession) -> None:
+    write_mode: reactive[bool] = reactive(False, bindings=True)
+    """False (locked, read-only) until the user unlocks; the status line shows it."""
+
+    def __init__(self, session: AffinitySession, *, keymap: dict[str, str] | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
         super().__init__()
         self.session = session
-
-    def get_default_screen(self) -> Screen[None]:
-        return ListsScreen(self.session)
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
+        """"Now" for relative reads (interactions of the last year); fixed in tests and snapshots."""
+        self.subdomain = ""
+        """The tenant's web subdomain (from whoami), for "open in Affinity" links."""
+        self.add_mode("lists", lambda: ListsScreen(session))
+        self.add_mode("people", lambda: EntitiesScreen(session, "person"))
+        self.add_mode("companies", lambda: EntitiesScreen(session, "company"))
+        self.add_mode("opportunities", lambda: EntitiesScreen(session, "opportunity"))
+        self._keymap = keymap or {}
 
     def on_mount(self) -> None:
+        if self._keymap:
+            self.set_keymap(self._keymap)
         self.load_tenant()
 
     @work(exclusive=True, group="tenant", exit_on_error=False)
@@ -46,7 +82,52 @@ class AffinityApp(App[None]):
             notify_failure(self, error)
             return
         self.title = me.tenant_name
+        self.subdomain = me.subdomain
         self.sub_title = f"{me.user_name} <{me.user_email}>" if me.user_email else me.user_name
+
+    # ---- the lock --------------------------------------------------------------------------
+    def action_toggle_lock(self) -> None:
+        if self.write_mode:
+            self.relock()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.unlock()
+
+        self.push_screen(ConfirmScreen(
+            "Unlock write mode?",
+            "affinity-tui will be able to change your Affinity data (notes, reminders, statuses, "
+            "list membership), each change still confirmed. Press w again to lock.",
+            yes="Unlock"), answered)
+
+    @work(exclusive=True, group="lock", exit_on_error=False)
+    async def unlock(self) -> None:
+        try:
+            await self.session.unlock()
+        except Exception as error:  # noqa: BLE001
+            notify_failure(self, error)
+            return
+        self.write_mode = True
+        self.notify("Write mode is on: changes can be sent to Affinity, each one confirmed.",
+                    title="Unlocked", severity="warning")
+
+    @work(exclusive=True, group="lock", exit_on_error=False)
+    async def relock(self) -> None:
+        await self.session.lock()
+        self.write_mode = False
+        self.notify("Read-only again: nothing can be sent that changes Affinity.", title="Locked")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Write actions (named ``write_*``) stay visible but disabled while locked."""
+        if action.startswith("write_") and not self.write_mode:
+            return None
+        return True
+
+    # ---- help, crash reports, lifecycle ----------------------------------------------------
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
 
     async def on_unmount(self) -> None:
         await self.session.close()
@@ -70,7 +151,10 @@ def demo_app(*, seed: int | None = None, scale: int | None = None, now: datetime
     """The app on an in-process emulator of a demo tenant (``affinity-tui --demo``, snapshots)."""
     from .emulator import Emulator, EmulatorConfig
 
-    config = EmulatorConfig(now=now)
-    config.seed = config.seed if seed is None else seed
-    config.scale = config.scale if scale is None else scale
-    return AffinityApp(AffinitySession.for_emulator(Emulator(config)))
+    options: dict[str, object] = {"now": now}
+    if seed is not None:
+        options["seed"] = seed
+    if scale is not None:
+        options["scale"] = scale
+    emulator = Emulator(EmulatorConfig(**options))  # type: ignore[arg-type]
+    return AffinityApp(AffinitySession.for_emulator(emulator), clock=(lambda: now) if now else None)

@@ -247,6 +247,19 @@ def read_config_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"The config file {path} is not valid TOML: {exc}") from None
 
 
+def load_keymap(config_path: Path | None = None, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The ``[keymap]`` table of the config file: binding id -> key(s), e.g.
+    ``go.people = "p"`` or ``"entries.filter" = "slash,f"``. Every binding has an id (``?``
+    lists them). A missing file means no overrides; a malformed entry is a ``ConfigError``."""
+    path = config_path or default_config_path(environ)
+    if not path.exists():
+        return {}
+    table = read_config_file(path).get("keymap", {})
+    if not isinstance(table, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in table.items()):
+        raise ConfigError(f"[keymap] in {path} must map binding ids to keys, e.g. go.people = \"p\"")
+    return dict(table)
+
+
 def profile_section(config: Mapping[str, Any], name: str, path: Path) -> dict[str, Any]:
     profiles = config.get("profiles", {})
     section = profiles.get(name) if isinstance(profiles, dict) else None

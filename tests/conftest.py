@@ -29,6 +29,11 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in ENV_VARS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AFFINITY_TUI_CONFIG", str(tmp_path / "no-such-config.toml"))
+    # Exports and recent filters go to the test's own folder, never the developer's.
+    monkeypatch.setenv("AFFINITY_TUI_EXPORT_DIR", str(tmp_path / "exports"))
+    monkeypatch.setenv("AFFINITY_TUI_STATE_DIR", str(tmp_path / "state"))
+    # "Open in Affinity" must not launch a real browser from a test: `true` swallows the URL.
+    monkeypatch.setenv("BROWSER", "true")
 
 
 @pytest.fixture

@@ -220,3 +220,15 @@ def test_missing_key_explains_every_way_to_provide_one(tmp_path: Path) -> None:
                 "affinity-tui --demo"):
         assert way in message
     assert isinstance(raised.value, ConfigError)
+
+
+def test_keymap_from_the_config_file(tmp_path: Path) -> None:
+    from affinity_tui.config import ConfigError, load_keymap
+
+    config = tmp_path / "config.toml"
+    assert load_keymap(config) == {}
+    config.write_text('[keymap]\n"go.people" = "p"\n"entries.filter" = "slash,f"\n')
+    assert load_keymap(config) == {"go.people": "p", "entries.filter": "slash,f"}
+    config.write_text("[keymap]\n\"go.people\" = 3\n")
+    with pytest.raises(ConfigError, match="keymap"):
+        load_keymap(config)

@@ -42,11 +42,13 @@ def test_installed_wheel_finds_its_styles(wheel: Path, tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as zf:
         zf.extractall(target)
     code = ("import affinity_tui.paths as p, affinity_tui.app as a; "
-            "print(p.styles_dir()); print(a.AffinityApp.CSS_PATH)")
+            "print(p.styles_dir()); print(','.join(a.AffinityApp.CSS_PATH))")
     env = {**os.environ, "PYTHONPATH": str(target)}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
                           env=env, timeout=60)
     assert done.returncode == 0, done.stderr
-    styles, css_path = done.stdout.split()
+    styles, css_paths = done.stdout.split()
     assert Path(styles) == target / "affinity_tui" / "styles"
-    assert all(Path(p).is_file() and Path(p).is_relative_to(target) for p in css_path.split(",") if p)
+    sheets = [Path(p) for p in css_paths.split(",")]
+    assert {p.name for p in sheets} == {"app.tcss", "table.tcss", "widgets.tcss"}
+    assert all(p.is_file() and p.is_relative_to(target) for p in sheets)

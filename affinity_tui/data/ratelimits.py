@@ -71,12 +71,14 @@ class RateLimitStatus:
             parts.append(f"rate limited: waiting {self.waiting_seconds}s")
         if self.per_minute is not None:
             pm = self.per_minute
+            # The minute's reset matters only when the budget is nearly spent.
+            soon = pm.level != "ok" and pm.reset_seconds is not None
             parts.append(f"API {pm.remaining:,}/{pm.limit:,}/min" +
-                         (f" · resets {_duration(pm.reset_seconds)}" if pm.reset_seconds is not None else ""))
+                         (f" ↻{_duration(pm.reset_seconds or 0)}" if soon else ""))
         if self.monthly is not None:
             mo = self.monthly
-            parts.append(f"month {mo.remaining:,}/{mo.limit:,}" +
-                         (f" · resets {_duration(mo.reset_seconds)}" if mo.reset_seconds is not None else ""))
+            parts.append(f"{mo.remaining:,}/{mo.limit:,}/month" +
+                         (f" ↻{_duration(mo.reset_seconds)}" if mo.reset_seconds is not None else ""))
         return " · ".join(parts)
 
 

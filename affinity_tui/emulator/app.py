@@ -12,6 +12,7 @@ import asyncio
 import base64
 import binascii
 import json
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -71,7 +72,7 @@ class Emulator:
         self.store = store or build_demo_tenant(c.seed, c.scale, c.now, companies=c.companies, persons=c.persons)
         self.api_key = c.api_key
         self.log = RequestLog()
-        self.limits = RateLimits(per_minute=c.per_minute, monthly=c.monthly)
+        self.limits = RateLimits(per_minute=c.per_minute, monthly=c.monthly, clock=self._clock())
         self.faults = Faults(latency_ms=c.latency_ms, error_rate=c.error_rate, seed=c.seed)
         self.writes = Writes(self.store, self.now_iso)
         self._memo: dict[Any, tuple[int, Any]] = {}
@@ -81,6 +82,14 @@ class Emulator:
         self._control = Router(routes=self._control_routes(), default=self._no_route)
 
     # ---- time and caches -------------------------------------------------------------------
+    def _clock(self) -> Callable[[], float]:
+        """Rate-limit time: real seconds, starting at ``config.now`` when one is given, so the
+        monthly reset ("6 days") is the same on every run of a test or snapshot."""
+        if self.config.now is None:
+            return time.time
+        base, start = self.config.now.timestamp(), time.monotonic()
+        return lambda: base + (time.monotonic() - start)
+
     def now(self) -> datetime:
         return self.config.now or datetime.now(UTC)
 

@@ -1,25 +1,21 @@
-"""SVG snapshots of each screen (``pytest --snapshot-update`` to accept a deliberate change).
+"""SVG snapshots of every screen (``pytest --snapshot-update`` accepts a deliberate change).
 
 ``snap_compare`` runs the app with ``App.run`` in its own event loop, so these tests are plain
-functions and build the app from the module-level ``demo_app`` factory.
+functions and build the app from the module-level ``demo_app`` factory, with a fixed clock.
+The same walks export the README screenshots (``scripts/export_screenshots.py``).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from textual.pilot import Pilot
+import pytest
 
 from affinity_tui.app import demo_app
 
-NOW = datetime(2026, 11, 24, tzinfo=UTC)
+from .scenarios import NOW, SCENARIOS, SIZE
 
 
-async def loaded(pilot: Pilot[Any]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def test_lists_screen(snap_compare: Any) -> None:
-    assert snap_compare(demo_app(now=NOW), terminal_size=(120, 40), run_before=loaded)
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_screen(snap_compare: Any, name: str) -> None:
+    assert snap_compare(demo_app(now=NOW), terminal_size=SIZE, run_before=SCENARIOS[name])

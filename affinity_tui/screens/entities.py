@@ -1,0 +1,194 @@
+"""People, Companies and Opportunities: every record of one kind, paged, with server search.
+
+Affinity's v2 directory reads take no filter, so ``/`` here is a *search*: the term goes to
+Affinity's v1 search (people by name or email, companies by name or domain, opportunities by
+name) and the table shows what Affinity returns. The status line says which it is.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+
+from ..data.cursors import EntityCursor, EntityKind
+from ..data.fields import FieldSet
+from ..data.rows import Column, company_columns, company_rows, opportunity_columns, opportunity_rows, \
+    person_columns, person_rows, size_columns
+from ..data.session import AffinitySession
+from ..widgets.filter_bar import FilterBar
+from ..widgets.lazy_table import LazyTable
+from ..widgets.pickers import PickMany
+from .table_screen import TableScreen
+
+TITLES: dict[EntityKind, str] = {"person": "People", "company": "Companies", "opportunity": "Opportunities"}
+SEARCH_HINTS: dict[EntityKind, str] = {
+    "person": "Search people by name or email (Affinity search)",
+    "company": "Search companies by name or domain (Affinity search)",
+    "opportunity": "Search opportunities by name (Affinity search)",
+}
+
+
+class EntitiesScreen(TableScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", id="entities.search"),
+        Binding("c", "columns", "Columns", id="entities.columns"),
+        Binding("x", "clear", "Clear search", id="entities.clear"),
+    ]
+
+    def __init__(self, session: AffinitySession, kind: EntityKind) -> None:
+        super().__init__(session, id=f"{kind}-screen")
+        self.kind = kind
+        self.what = TITLES[kind].lower()
+        self.term: str | None = None
+        self.fields: FieldSet | None = None
+        self.chosen_field_ids: list[str] = []
+        self.cursor: EntityCursor | None = None
+
+    def compose_top(self) -> ComposeResult:
+        bar = FilterBar(placeholder=SEARCH_HINTS[self.kind], id="filter-bar")
+        bar.display = False
+        yield bar
+
+    @property
+    def search_bar(self) -> FilterBar:
+        return self.query_one("#filter-bar", FilterBar)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.sub_title = TITLES[self.kind]
+        self.table.empty_text = f"No {self.what}."
+        self.reload()
+
+    def reload(self) -> None:
+        self.table.clear()
+        self.table.more_available = False
+        self.load_first()
+
+    def _columns(self) -> list[Column]:
+        chosen = [f for f in (self.fields.fields if self.fields else ()) if str(f.id) in self.chosen_field_ids]
+        if self.kind == "person":
+            return person_columns(chosen)
+        if self.kind == "company":
+            return company_columns(chosen)
+        return opportunity_columns(chosen)
+
+    def _rows(self, models: tuple[object, ...], columns: list[Column]) -> list[object]:
+        if self.kind == "person":
+            return person_rows(models, columns)  # type: ignore[arg-type,return-value]
+        if self.kind == "company":
+            return company_rows(models, columns)  # type: ignore[arg-type,return-value]
+        return opportunity_rows(models, columns)  # type: ignore[arg-type,return-value]
+
+    @work(exclusive=True, group="entities", exit_on_error=False)
+    async def load_first(self) -> None:
+        table = self.table
+        table.loading_more = True
+        self.say(f"Loading {self.what}…")
+        old, self.cursor = self.cursor, None
+        try:
+            if old is not None:
+                await old.aclose()
+            catalog = await self.session.catalog()
+            async with self.session.reading() as client:
+                self.fields = await catalog.for_entities(self.kind)
+                cursor = EntityCursor(client, self.kind, self.term,
+                                      field_ids=[] if self.term else self.chosen_field_ids)
+                self.cursor = cursor
+                page = await cursor.next_page()
+        except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash
+            table.loading_more = False
+            self.failed(error)
+            self.say(f"{TITLES[self.kind]}: could not load")
+            return
+        columns = self._columns()
+        rows = self._rows(page.models, columns)
+        table.set_columns(size_columns(columns, rows))  # type: ignore[arg-type]
+        table.set_rows(rows)  # type: ignore[arg-type]
+        table.loading_more = False
+        table.more_available = page.has_more
+        self._report()
+
+    def load_more(self) -> None:
+        if self.cursor is not None and not self.cursor.exhausted:
+            self._load_next()
+
+    @work(exclusive=True, group="entities-more", exit_on_error=False)
+    async def _load_next(self) -> None:
+        cursor = self.cursor
+        if cursor is None or cursor.exhausted:
+            return
+        table = self.table
+        table.loading_more = True
+        try:
+            async with self.session.reading():
+                page = await cursor.next_page()
+        except Exception as error:  # noqa: BLE001
+            table.loading_more = False
+            self.failed(error)
+            return
+        if cursor is not self.cursor:
+            return
+        table.append_rows(self._rows(page.models, list(table.columns)))  # type: ignore[arg-type]
+        table.loading_more = False
+        table.more_available = page.has_more
+        self._report()
+
+    def _report(self) -> None:
+        loaded = len(self.table.loaded_rows)
+        more = "+" if self.cursor is not None and not self.cursor.exhausted else ""
+        parts = [TITLES[self.kind]]
+        if self.term:
+            parts.append(f"Affinity search “{self.term}”")
+        parts.append(f"loaded {loaded:,}{more}")
+        self.say(" · ".join(parts))
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+    def search_for(self, term: str) -> None:
+        """Run an Affinity search (from the command palette)."""
+        self.term = term.strip() or None
+        self.reload()
+
+    def action_search(self) -> None:
+        self.search_bar.open(self.term)
+
+    @on(FilterBar.Submitted, "#filter-bar")
+    def _searched(self, event: FilterBar.Submitted) -> None:
+        self.term = event.text or None
+        self.search_bar.display = False
+        self.table.focus()
+        self.reload()
+
+    @on(FilterBar.Dismissed, "#filter-bar")
+    def _dismissed(self) -> None:
+        self.table.focus()
+
+    def action_clear(self) -> None:
+        if self.term:
+            self.term = None
+            self.reload()
+
+    def action_columns(self) -> None:
+        if self.fields is None or not self.fields.fields:
+            self.notify(f"{TITLES[self.kind]} have no fields outside their lists.", title="Columns")
+            return
+        shown = set(self.chosen_field_ids)
+        choices = [(f"{f.name}  ({f.type})", str(f.id), str(f.id) in shown) for f in self.fields.fields]
+
+        def chosen(values: list[str] | None) -> None:
+            if values is not None and set(values) != shown:
+                self.chosen_field_ids = values
+                self.reload()
+
+        self.app.push_screen(PickMany(f"Columns of {TITLES[self.kind]}", choices), chosen)
+
+    @on(LazyTable.RowSelected, "#table")
+    def _open(self, event: LazyTable.RowSelected) -> None:
+        from .detail import DetailScreen
+
+        row = event.row
+        self.app.push_screen(DetailScreen(self.session, row.entity_type, row.entity_id, title=row.cells[0]))

@@ -1,0 +1,178 @@
+"""What every table screen shares: the lazy table, the status line, and the table actions.
+
+Lists, list entries, people, companies and opportunities are all "a table of rows loaded page
+by page"; this base class owns the keys that mean the same everywhere (export, open in the
+browser, copy, local sort, refresh, back) and leaves the loading to each screen.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from ..data.export import export_csv
+from ..data.links import copy_text, url_for_path
+from ..data.ratelimits import RateLimitStatus
+from ..data.rows import Row
+from ..data.session import AffinitySession
+from ..widgets.lazy_table import LazyTable
+from ..widgets.pickers import PickOne
+from ..widgets.status_line import StatusLine
+from .notices import notify_failure
+
+
+class TableScreen(Screen[None]):
+    """A screen whose body is one `LazyTable` (``#table``)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="screen.back"),
+        Binding("R", "refresh", "Refresh", show=False, id="screen.refresh"),
+        Binding("s", "sort", "Sort", id="screen.sort"),
+        Binding("e", "export", "Export CSV", show=False, id="screen.export"),
+        Binding("o", "open_in_browser", "Open in Affinity", show=False, id="screen.open-web"),
+        Binding("y", "copy", "Copy", show=False, id="screen.copy"),
+    ]
+
+    what: str = "rows"
+    """Names the rows in messages and file names ("deals", "people")."""
+
+    def __init__(self, session: AffinitySession, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.session = session
+        self._unsubscribe_budget: object = None
+
+    # ---- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield from self.compose_top()
+        yield LazyTable(id="table")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def compose_top(self) -> ComposeResult:
+        """Widgets above the table (the filter bar on filterable screens)."""
+        return iter(())
+
+    @property
+    def table(self) -> LazyTable:
+        return self.query_one("#table", LazyTable)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one("#status", StatusLine)
+
+    def on_mount(self) -> None:
+        self._unsubscribe_budget = self.session.rate.subscribe(self._budget_changed)
+        self.watch(self.app, "write_mode", self._lock_changed, init=True)
+        self.table.focus()
+
+    def on_unmount(self) -> None:
+        if callable(self._unsubscribe_budget):
+            self._unsubscribe_budget()
+
+    def _budget_changed(self, status: RateLimitStatus) -> None:
+        # Called from inside SDK requests: post, don't touch widgets directly.
+        self.call_later(self._show_budget, status)
+
+    def _show_budget(self, status: RateLimitStatus) -> None:
+        if self.is_mounted:
+            self.status.budget = status
+
+    def _lock_changed(self, write_mode: bool) -> None:
+        self.status.write_mode = write_mode
+
+    def say(self, message: str) -> None:
+        """The status line's left part: what this table shows right now."""
+        self.status.message = message
+
+    def failed(self, error: BaseException) -> None:
+        notify_failure(self, error)
+
+    # ---- shared actions --------------------------------------------------------------------
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        """Reload from Affinity (subclasses override to drop their caches first)."""
+
+    def action_sort(self) -> None:
+        table = self.table
+        if not table.columns:
+            return
+        choices = [(c.title, str(i)) for i, c in enumerate(table.columns)]
+
+        def chosen(value: str | None) -> None:
+            if value is None:
+                return
+            table.sort_by(int(value))
+            column = table.columns[int(value)]
+            arrow = "descending" if table.sort_reverse else "ascending"
+            self.notify(f"Sorted the {len(table.rows):,} loaded {self.what} by {column.title} ({arrow}); "
+                        "rows loaded later are placed in order too.", title="Local sort", markup=False)
+
+        self.app.push_screen(PickOne("Sort the loaded rows by…", choices), chosen)
+
+    def action_export(self) -> None:
+        table = self.table
+        if not table.rows:
+            self.notify("Nothing is loaded yet.", title="Export", severity="warning")
+            return
+        self._export(list(table.columns), list(table.rows))
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _export(self, columns: list[object], rows: list[Row]) -> None:
+        try:
+            path = export_csv(columns, rows, what=self.what)  # type: ignore[arg-type]
+        except OSError as error:
+            self.app.call_from_thread(self.notify, f"Could not write the file: {error.strerror}",
+                                      title="Export failed", severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"{len(rows):,} loaded {self.what} written to {path}",
+                                  title="Exported CSV", markup=False)
+
+    def current_row(self) -> Row | None:
+        return self.table.current_row
+
+    def action_open_in_browser(self) -> None:
+        row = self.current_row()
+        url = self.url_for(row)
+        if url is None:
+            self.notify("Nothing to open here.", severity="warning")
+            return
+        self.app.open_url(url)
+        self.notify(url, title="Opened in your browser", markup=False)
+
+    def action_copy(self) -> None:
+        row = self.current_row()
+        url = self.url_for(row)
+        if row is None or url is None:
+            self.notify("Nothing to copy here.", severity="warning")
+            return
+        text = copy_text(row.entity_type, url, email=row.extra.get("email"), domain=row.extra.get("domain"))
+        self.app.copy_to_clipboard(text)
+        self.notify(text, title="Copied", markup=False)
+
+    def url_for(self, row: Row | None) -> str | None:
+        if row is None:
+            return None
+        path = row.extra.get("url_path")
+        subdomain = getattr(self.app, "subdomain", "")
+        if not path or not subdomain:
+            return None
+        try:
+            return url_for_path(subdomain, path)
+        except ValueError:  # a subdomain or path that isn't Affinity's: never open it
+            return None
+
+    @on(LazyTable.NeedMoreRows, "#table")
+    def _need_more(self) -> None:
+        self.load_more()
+
+    def load_more(self) -> None:
+        """Fetch the next page, if the screen pages."""

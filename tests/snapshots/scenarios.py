@@ -1,0 +1,96 @@
+"""Named walks through the app, shared by the SVG snapshot tests and the README screenshots
+(``python scripts/export_screenshots.py``), so both always show the same thing."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+SIZE = (120, 40)
+
+Scenario = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+async def loaded(pilot: Pilot[Any]) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    for input_ in pilot.app.screen.query(Input):
+        input_.cursor_blink = False  # a blinking cursor would make snapshots flaky
+    await pilot.pause()
+
+
+async def keys(pilot: Pilot[Any], *pressed: str) -> None:
+    for key in pressed:
+        await pilot.press(key)
+        await loaded(pilot)
+
+
+async def lists(pilot: Pilot[Any]) -> None:
+    await loaded(pilot)
+
+
+async def entries(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "enter")
+
+
+async def entries_filtered(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "enter", "slash")
+    await pilot.press(*'Status = "Diligence" & Amount > 1000000')
+    await keys(pilot, "enter")
+
+
+async def filter_problem(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "enter", "slash")
+    await pilot.press(*'Stauts = "Diligence"')
+    await keys(pilot, "enter")
+
+
+async def saved_view(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "v", "down", "enter")  # Deal Pipeline → "My deals"
+
+
+async def people(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "2")
+
+
+async def companies(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "3")
+
+
+async def opportunities(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "4")
+
+
+async def deal_detail(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "enter", "enter")
+
+
+async def company_detail(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "down", "enter", "enter")  # Portfolio → first company
+
+
+async def help_screen(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "question_mark")
+
+
+async def unlock_prompt(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "w")
+
+
+async def write_mode(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "w", "y")
+
+
+SCENARIOS: dict[str, Scenario] = {
+    "lists": lists, "entries": entries, "entries-filtered": entries_filtered,
+    "filter-problem": filter_problem, "saved-view": saved_view, "people": people,
+    "companies": companies, "opportunities": opportunities, "deal-detail": deal_detail,
+    "company-detail": company_detail, "help": help_screen, "unlock-prompt": unlock_prompt,
+    "write-mode": write_mode,
+}
