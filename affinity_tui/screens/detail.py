@@ -227,10 +227,7 @@ class DetailScreen(Screen[None]):
 
 
 def _heading(title: str, note: str = "") -> Text:
-    text = Text(title, style="bold underline")
-    if note:
-        text.append(f"  {note}", style="dim")
-    return text
+    return Text.assemble((title, "bold underline"), (f"  {note}" if note else "", "dim"))
 
 
 def _failed(title: str, error: BaseException) -> Text:

@@ -53,8 +53,8 @@ class HelpScreen(ModalScreen[None]):
         for title, bindings in _sections():
             table = Table(title=title, title_justify="left", title_style="bold", show_header=False,
                           box=None, padding=(0, 2))
-            table.add_column("key", style="bold cyan", no_wrap=True)
-            table.add_column("what")
+            table.add_column("key", style="bold cyan", no_wrap=True, width=14)
+            table.add_column("what", width=44)
             table.add_column("id", style="dim")
             for binding in bindings:
                 if not isinstance(binding, Binding):
