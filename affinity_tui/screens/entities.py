@@ -136,6 +136,9 @@ class EntitiesScreen(TableScreen):
         table.more_available = page.has_more
         self._report()
 
+    def after_find(self) -> None:
+        self._report()
+
     def _report(self) -> None:
         loaded = len(self.table.loaded_rows)
         more = "+" if self.cursor is not None and not self.cursor.exhausted else ""
@@ -143,6 +146,8 @@ class EntitiesScreen(TableScreen):
         if self.term:
             parts.append(f"Affinity search “{self.term}”")
         parts.append(f"loaded {loaded:,}{more}")
+        if self.table.quick_filter:
+            parts.append(f"showing {len(self.table.rows):,} containing “{self.table.quick_filter}” (local)")
         self.say(" · ".join(parts))
 
     def action_refresh(self) -> None:

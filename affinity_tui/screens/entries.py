@@ -160,6 +160,9 @@ class ListEntriesScreen(TableScreen):
     def _progress(self, scanned: int, matched: int) -> None:
         self.say(self._describe(scanned=scanned, matched=matched))
 
+    def after_find(self) -> None:
+        self._report()
+
     def _report(self) -> None:
         self.sub_title = self._source()
         self.say(self._describe())
@@ -193,7 +196,7 @@ class ListEntriesScreen(TableScreen):
             more = "+" if cursor is not None and not cursor.exhausted else ""
             parts.append(f"loaded {loaded:,}{more}")
         if table.quick_filter:
-            parts.append(f"showing {len(table.rows):,} matching “{table.quick_filter}”")
+            parts.append(f"showing {len(table.rows):,} containing “{table.quick_filter}” (local)")
         return " · ".join(parts)
 
     # ---- actions ---------------------------------------------------------------------------

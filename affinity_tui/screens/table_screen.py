@@ -22,6 +22,7 @@ from ..data.rows import Row
 from ..data.session import AffinitySession
 from ..widgets.lazy_table import LazyTable
 from ..widgets.pickers import PickOne
+from ..widgets.prompt import TextPrompt
 from ..widgets.status_line import StatusLine
 from .notices import notify_failure
 
@@ -33,6 +34,7 @@ class TableScreen(Screen[None]):
         Binding("escape", "back", "Back", id="screen.back"),
         Binding("R", "refresh", "Refresh", show=False, id="screen.refresh"),
         Binding("s", "sort", "Sort", id="screen.sort"),
+        Binding("f", "find", "Find in loaded", id="screen.find"),
         Binding("e", "export", "Export CSV", show=False, id="screen.export"),
         Binding("o", "open_in_browser", "Open in Affinity", show=False, id="screen.open-web"),
         Binding("y", "copy", "Copy", show=False, id="screen.copy"),
@@ -117,6 +119,28 @@ class TableScreen(Screen[None]):
                         "rows loaded later are placed in order too.", title="Local sort", markup=False)
 
         self.app.push_screen(PickOne("Sort the loaded rows by…", choices), chosen)
+
+    def action_find(self) -> None:
+        """Narrow the rows already loaded (no request): every word must appear in the row."""
+        table = self.table
+
+        def found(text: str | None) -> None:
+            if text is None:
+                return
+            table.apply_quick_filter(text)
+            if text:
+                self.notify(f"{len(table.rows):,} of the {len(table.loaded_rows):,} loaded {self.what} "
+                            f"contain “{text}” (searched on this machine; f then enter clears).",
+                            title="Find in loaded rows", markup=False)
+            self.after_find()
+
+        self.app.push_screen(TextPrompt("Find in the loaded rows", value=table.quick_filter,
+                                        placeholder="words that must all appear in a row",
+                                        hint="Only rows already loaded are searched; nothing is sent to Affinity."),
+                             found)
+
+    def after_find(self) -> None:
+        """Screens refresh their status line after the quick filter changes."""
 
     def action_export(self) -> None:
         table = self.table
