@@ -65,11 +65,12 @@ class AffinityApp(App[None]):
         self.add_mode("people", lambda: EntitiesScreen(session, "person"))
         self.add_mode("companies", lambda: EntitiesScreen(session, "company"))
         self.add_mode("opportunities", lambda: EntitiesScreen(session, "opportunity"))
-        self._keymap = keymap or {}
+        self.user_keymap: dict[str, str] = dict(keymap or {})
+        """Binding id -> keys, from the config file's [keymap] (help shows these keys)."""
 
     def on_mount(self) -> None:
-        if self._keymap:
-            self.set_keymap(self._keymap)
+        if self.user_keymap:
+            self.set_keymap(self.user_keymap)
         self.load_tenant()
 
     @work(exclusive=True, group="tenant", exit_on_error=False)

@@ -45,24 +45,27 @@ def translate(error: BaseException, *, key: Secret, key_source: str, base_url: s
             "Not found in Affinity",
             "It may have been deleted, or you may no longer have access to it.", status=status)
     if isinstance(error, sdk.RateLimitError):
-        wait = f"{error.retry_after} seconds" if error.retry_after is not None else "a minute"
+        seconds = error.retry_after
+        wait = ("a moment" if seconds is not None and seconds < 1 else
+                "1 second" if seconds == 1 else
+                f"{seconds} seconds" if seconds is not None else "a minute")
         return UserFacingError(
             "Affinity's rate limit was reached",
-            f"Wait {wait}, then try again.", status=status, retry_after=error.retry_after)
+            f"Wait {wait}, then press R to try again.", status=status, retry_after=error.retry_after)
     if isinstance(error, sdk.ServerError):
         return UserFacingError(
             f"Affinity had a server problem (HTTP {status})" if status else "Affinity had a server problem",
-            "Try again in a minute; if it persists, check status.affinity.co.", status=status)
+            "Press R to try again in a minute; if it persists, check status.affinity.co.", status=status)
     if isinstance(error, sdk.TimeoutError | TimeoutError | httpx.TimeoutException):
         return UserFacingError(
             "Affinity did not answer in time",
-            "Try again; if it keeps happening, the network or Affinity is slow right now.")
+            "Press R to try again; if it keeps happening, the network or Affinity is slow right now.")
     # The SDK wraps connect errors, but a connection dropped mid-response comes through as
     # httpx's own RemoteProtocolError/ReadError, and is not retried.
     if isinstance(error, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
         return UserFacingError(
             "The connection to Affinity was interrupted",
-            "Try again; if it keeps happening, check your network, proxy or VPN.")
+            "Press R to try again; if it keeps happening, check your network, proxy or VPN.")
     if isinstance(error, sdk.NetworkError | httpx.TransportError):
         host = urlsplit(base_url).netloc or base_url
         return UserFacingError(
@@ -77,7 +80,7 @@ def translate(error: BaseException, *, key: Secret, key_source: str, base_url: s
         code = f" (HTTP {status})" if status else ""
         return UserFacingError(
             f"Affinity returned an error{code}",
-            f"Try again; if it persists, report it with this message.{detail}", status=status)
+            f"Press R to try again; if it persists, report it with this message.{detail}", status=status)
     return UserFacingError(
         f"Unexpected problem while talking to Affinity ({type(error).__name__})",
         "The rest of the app still works; please report this.")

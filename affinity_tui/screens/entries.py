@@ -148,14 +148,16 @@ class ListEntriesScreen(TableScreen):
         fields = self.fields
         if fields is None:
             return entry_columns([])
+        # The list's own fields first, then global ones, then the opt-in kinds (fields.py).
+        ordered = [*fields.default_columns(), *fields.opt_in_columns()]
         if self.view_id is not None and not self.filter_text:
             # A saved view returns only its own columns: show those, in the list's field order.
             present: set[str] = set()
             for entry in models:
                 present.update(getattr(getattr(getattr(entry, "entity", None), "fields", None), "data", {}) or {})
-            return entry_columns([f for f in fields.fields if str(f.id) in present])
+            return entry_columns([f for f in ordered if str(f.id) in present])
         wanted = set(self._field_ids())
-        return entry_columns([f for f in fields.fields if str(f.id) in wanted])
+        return entry_columns([f for f in ordered if str(f.id) in wanted])
 
     def _progress(self, scanned: int, matched: int) -> None:
         self.say(self._describe(scanned=scanned, matched=matched))

@@ -56,11 +56,13 @@ class HelpScreen(ModalScreen[None]):
             table.add_column("key", style="bold cyan", no_wrap=True, width=14)
             table.add_column("what", width=44)
             table.add_column("id", style="dim")
+            keymap: dict[str, str] = getattr(self.app, "user_keymap", {})
             for binding in bindings:
                 if not isinstance(binding, Binding):
                     continue
-                keys = " / ".join(self.app.get_key_display(Binding(k, binding.action))
-                                  for k in binding.key.split(","))
+                chosen = keymap.get(binding.id or "", binding.key)
+                keys = " / ".join(self.app.get_key_display(Binding(k.strip(), binding.action))
+                                  for k in chosen.split(","))
                 table.add_row(keys, binding.description or binding.action, binding.id or "")
             parts.append(table)
         self.query_one("#help-text", Static).update(Group(*parts))  # type: ignore[arg-type]

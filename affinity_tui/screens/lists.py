@@ -27,7 +27,8 @@ COLUMNS = (
 
 def list_row(lst: ListSummary) -> Row:
     size = "?" if lst.size is None else f"{lst.size:,}"
-    views = ", ".join(v.name for v in lst.views)
+    # Sheet views open with v; boards and dashboards are named so nobody looks for them in vain.
+    views = ", ".join(v.name if v.type == "sheet" else f"{v.name} ({v.type})" for v in lst.views)
     return Row(key=int(lst.id), entity_type="list", entity_id=int(lst.id),
                cells=(lst.name, HOLDS.get(lst.type, lst.type.capitalize()), size, lst.owner_name,
                       "Everyone" if lst.is_public else "Private", views),

@@ -284,6 +284,7 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips: LRUCache[tuple[int, bool, int, int], Strip] = LRUCache(1024)
         self._header: tuple[tuple[int, int], Strip] | None = None
         self._need_more_posted = False
+        self._retry_on_move = False
         self._highlighted: Row | None = None
         self.set_reactive(LazyTable.empty_text, empty_text)
         self.set_columns(columns)
@@ -587,11 +588,22 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._refresh_rows(new)
         self._scroll_to_cursor()
         self._emit_highlight()
+        self._retry_after_failure()
         self._check_need_more()
 
+    def _retry_after_failure(self) -> None:
+        """After a page failed, only the user's next move asks again (never a loop by itself)."""
+        if self._retry_on_move:
+            self._retry_on_move = False
+            self._need_more_posted = False
+
+    def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self._retry_after_failure()
+
     def watch_loading_more(self, old: bool, new: bool) -> None:
-        if old and not new:
-            self._need_more_posted = False  # retry on the next move if the page failed
+        if old and not new and self._need_more_posted:
+            # A load ended without rows arriving (append_rows clears the flag): it failed.
+            self._retry_on_move = True
         at_end = self.is_mounted and round(self.scroll_y) >= self.max_scroll_y
         self._update_virtual_size()
         if new and at_end:  # show the "Loading more…" line the user is waiting on
@@ -634,7 +646,14 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
     # ------------------------------------------------------------------ actions
 
     def action_cursor_down(self) -> None:
+        self._moving_down()
         self.move_cursor(self.cursor_row + 1)
+
+    def _moving_down(self) -> None:
+        """A move towards the end, even one that can't move further, may retry a failed page."""
+        if self._retry_on_move:
+            self._retry_after_failure()
+            self._check_need_more()
 
     def action_cursor_up(self) -> None:
         self.move_cursor(self.cursor_row - 1)
@@ -644,15 +663,18 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.scroll_to(y=0, animate=False, force=True)
 
     def action_cursor_bottom(self) -> None:
+        self._moving_down()
         self.move_cursor(self._displayed_count() - 1)
 
     def action_cursor_page_down(self) -> None:
+        self._moving_down()
         self._move_page(self._body_height())
 
     def action_cursor_page_up(self) -> None:
         self._move_page(-self._body_height())
 
     def action_cursor_half_page_down(self) -> None:
+        self._moving_down()
         self._move_page(max(1, self._body_height() // 2))
 
     def action_cursor_half_page_up(self) -> None:

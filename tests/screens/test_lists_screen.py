@@ -1,81 +1,160 @@
-"""The lists screen against the demo tenant, driven with Pilot."""
+"""The lists screen (mode 1) against the demo tenant, driven with Pilot."""
 
 from __future__ import annotations
-
-from textual.widgets import DataTable
-from textual.widgets._header import HeaderTitle
-from textual.widgets._toast import Toast
 
 from affinity_tui.app import AffinityApp
 from affinity_tui.data import AffinitySession
 from affinity_tui.emulator import Emulator
+from affinity_tui.screens.entries import ListEntriesScreen
+from affinity_tui.screens.lists import ListsScreen
+from affinity_tui.widgets.pickers import PickOne
 
-DEMO_LISTS = ("Deal Pipeline", "Portfolio", "Founders", "Co-investors")
+from .helpers import (
+    DEAL_PIPELINE,
+    FOUNDERS,
+    SIZE,
+    entity_name,
+    entries,
+    field_named,
+    header_text,
+    pick,
+    settle,
+    status_text,
+    table_of,
+    toasts,
+    until,
+)
+
+HOLDS = {"person": "People", "company": "Companies", "opportunity": "Opportunities"}
 
 
-def table_rows(app: AffinityApp) -> dict[str, list[str]]:
-    table = app.screen.query_one("#lists", DataTable)
-    rows = (table.get_row_at(i) for i in range(table.row_count))
-    return {str(row[0]): [str(cell) for cell in row] for row in rows}
+def expected_rows(emulator: Emulator) -> list[tuple[str, ...]]:
+    """The lists screen, computed from the store: name, holds, size, owner, shared, saved views."""
+    store = emulator.store
+    rows: list[tuple[str, ...]] = []
+    for lst in store.lists.values():
+        views = sorted((v for v in store.saved_views.values() if v.list_id == lst.id), key=lambda v: v.id)
+        rows.append((lst.name, HOLDS[lst.type], f"{store.list_size(lst.id):,}", store.persons[lst.owner_id].full_name,
+                     "Everyone" if lst.is_public else "Private", ", ".join(v.name if v.type == "sheet" else f"{v.name} ({v.type})" for v in views)))
+    return rows
 
 
-def toasts(app: AffinityApp) -> list[str]:
-    return [toast.render().plain for toast in app.screen.query(Toast)]
-
-
-async def test_shows_every_list_with_what_it_holds_and_its_size(app: AffinityApp, emulator: Emulator) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        rows = table_rows(app)
-        assert sorted(rows) == sorted(DEMO_LISTS)
-        for lst in emulator.store.lists.values():
-            assert rows[lst.name][2] == f"{emulator.store.list_size(lst.id):,}"
-        assert rows["Deal Pipeline"][1] == "Opportunities"
-        assert rows["Founders"][1] == "People"
-        assert rows["Portfolio"][1] == "Companies"
-        assert not app.screen.query_one("#lists", DataTable).loading
+async def test_shows_every_list_with_what_it_holds_its_size_owner_and_views(app: AffinityApp, emulator: Emulator) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ListsScreen)
+        table = table_of(app)
+        assert [c.title for c in table.columns] == ["List", "Holds", "Entries", "Owner", "Shared", "Saved views"]
+        assert [row.cells for row in table.rows] == expected_rows(emulator)
+        assert [row.key for row in table.rows] == list(emulator.store.lists)
+        assert status_text(app) == "4 lists"
+        assert not table.loading_more
+        assert app.focused is table
 
 
 async def test_header_shows_tenant_and_user(app: AffinityApp, emulator: Emulator) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        header = app.screen.query_one(HeaderTitle).render().plain
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        header = header_text(app)
         me = emulator.store.persons[emulator.store.current_user_id]
         assert "Harbor Peak Ventures" in header
-        assert me.full_name in header
+        assert f"{me.full_name} <{me.primary_email}>" in header
 
 
-async def test_reads_only_and_sizes_come_from_one_request_per_list(app: AffinityApp, emulator: Emulator) -> None:
-    async with app.run_test(size=(120, 40)):
-        await app.workers.wait_for_complete()
-    paths = [entry.path for entry in emulator.log.entries]
-    assert not any(entry.write for entry in emulator.log.entries)
-    assert sorted(p for p in paths if p.startswith("/lists/")) == sorted(
-        f"/lists/{list_id}" for list_id in emulator.store.lists)
+async def test_reads_only_with_one_request_per_list_size_and_views(app: AffinityApp, emulator: Emulator) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    log = emulator.log.entries
+    paths = [entry.path for entry in log]
+    assert not any(entry.write for entry in log)
+    assert {entry.method for entry in log} == {"GET"}
+    assert sorted(p for p in paths if p.startswith("/lists/")) == sorted(f"/lists/{i}" for i in emulator.store.lists)
+    assert sorted(p for p in paths if p.endswith("/saved-views")) == sorted(
+        f"/v2/lists/{i}/saved-views" for i in emulator.store.lists)
     assert paths.count("/v2/auth/whoami") == 1
+    assert paths.count("/v2/lists") == 1
+
+
+async def test_enter_opens_the_entries_of_the_highlighted_list(app: AffinityApp, emulator: Emulator) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j")  # Deal Pipeline, Portfolio, Founders
+        row = table_of(app).current_row
+        assert row is not None and row.key == FOUNDERS
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ListEntriesScreen), what="the entries screen")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ListEntriesScreen)
+        assert int(screen.lst.id) == FOUNDERS
+        assert screen.sub_title == "Founders"
+        loaded = table_of(app).loaded_rows
+        founders = entries(emulator, FOUNDERS)
+        assert len(loaded) > 0
+        assert [row.key for row in loaded] == [e.id for e in founders[: len(loaded)]]
+        assert [row.cells[0] for row in loaded] == [entity_name(emulator, e) for e in founders[: len(loaded)]]
+        # escape goes back to the lists, cursor still on Founders
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ListsScreen))
+        row = table_of(app).current_row
+        assert row is not None and row.key == FOUNDERS
+
+
+async def test_saved_view_my_deals_is_filtered_by_affinity(app: AffinityApp, emulator: Emulator) -> None:
+    owners = field_named(emulator, DEAL_PIPELINE, "Owners")
+    me = emulator.store.current_user_id
+    mine = entries(emulator, DEAL_PIPELINE, lambda e: me in (e.values.get(owners.id) or []))
+    assert 0 < len(mine) < 100  # one page: the whole view is loaded at once
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        emulator.log.clear()
+        await pilot.press("v")  # on Deal Pipeline, the first row
+        await until(pilot, lambda: isinstance(app.screen, PickOne), what="the saved view picker")
+        await pick(pilot, "My deals")
+        await until(pilot, lambda: isinstance(app.screen, ListEntriesScreen), what="the entries screen")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ListEntriesScreen)
+        assert int(screen.lst.id) == DEAL_PIPELINE
+        assert screen.sub_title == "Deal Pipeline · view: My deals"
+        rows = table_of(app).rows
+        assert [row.key for row in rows] == [e.id for e in mine]
+        assert [row.cells[0] for row in rows] == [entity_name(emulator, e) for e in mine]
+        assert status_text(app) == f"view filtered by Affinity · loaded {len(mine)}"
+        view_id = next(v.id for v in emulator.store.saved_views.values() if v.name == "My deals")
+        paths = [e.path for e in emulator.log.entries]
+        assert paths.count(f"/v2/lists/{DEAL_PIPELINE}/saved-views/{view_id}/list-entries") == 1
+        assert f"/v2/lists/{DEAL_PIPELINE}/list-entries" not in paths  # Affinity filtered, not us
+
+
+async def test_escape_closes_the_saved_view_picker_without_opening_anything(app: AffinityApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(app.screen, PickOne))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ListsScreen))
+        await settle(pilot)
+        assert len(app.screen_stack) == 1
 
 
 async def test_q_quits(app: AffinityApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
     assert app.return_code == 0
 
 
-async def test_a_wrong_key_shows_an_error_and_the_app_stays_up(emulator: Emulator) -> None:
+async def test_a_wrong_key_leaves_an_empty_table_and_the_app_up(emulator: Emulator) -> None:
     app = AffinityApp(AffinitySession.for_emulator(emulator, api_key="not-the-demo-key"))
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        shown = "\n".join(toasts(app))
-        assert "Affinity did not accept the API key" in shown
-        assert "Settings > API" in shown
-        assert "not-the-demo-key" not in shown
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert any("Affinity did not accept the API key" in t for t in toasts(app))
         assert app.is_running
-        assert table_rows(app) == {}
-        assert not app.screen.query_one("#lists", DataTable).loading
+        assert list(table_of(app).rows) == []
+        assert not table_of(app).loading_more
+        assert status_text(app) == "Could not load the lists"
+        assert app.sub_title == "not connected"
     assert {entry.status for entry in emulator.log.entries} == {401}

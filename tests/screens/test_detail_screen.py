@@ -1,0 +1,131 @@
+"""The detail screen of one record: fields grouped by list, the lists it is on, notes as plain
+readable text (never markup, never terminal escapes), and escape back to the table."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from affinity_tui.app import AffinityApp
+from affinity_tui.emulator import Emulator
+from affinity_tui.emulator.store import Note
+from affinity_tui.screens.detail import DetailScreen
+from affinity_tui.screens.entries import ListEntriesScreen
+
+from .helpers import (
+    PORTFOLIO,
+    SIZE,
+    entries,
+    field_named,
+    normalized,
+    open_list,
+    settle,
+    table_of,
+    until,
+    widget_segments,
+    widget_text,
+)
+
+PARTS = ("title", "fields", "lists", "notes", "reminders", "interactions")
+
+
+async def open_portfolio_row(pilot, index: int) -> DetailScreen:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await open_list(pilot, PORTFOLIO)
+    await pilot.press(*["j"] * index)
+    assert table_of(app).cursor_row == index
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, DetailScreen), what="the detail screen")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, DetailScreen)
+    return screen
+
+
+def part(screen: DetailScreen, name: str) -> str:
+    return widget_text(screen.query_one(f"#detail-{name}"))
+
+
+def first_paragraph(emulator: Emulator, note: Note) -> str:
+    """What a person should read first in a note: its first paragraph as plain text."""
+    body = note.html.split("</p>", 1)[0]
+    body = re.sub(r'<span data-type="note-mention"[^>]*data-note-mention-person-id="(\d+)">[^<]*</span>',
+                  lambda m: "@" + emulator.store.persons[int(m.group(1))].full_name, body)
+    return normalized(html.unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+async def test_a_portfolio_company_shows_its_portfolio_fields_and_lists(app: AffinityApp, emulator: Emulator) -> None:
+    store = emulator.store
+    index = 5
+    entry = entries(emulator, PORTFOLIO)[index]
+    company = store.companies[entry.entity_id]
+    value = entry.values
+    health, fund = field_named(emulator, PORTFOLIO, "Health"), field_named(emulator, PORTFOLIO, "Fund")
+    expected = {
+        "Health": health.option(value[health.id]).text,  # type: ignore[union-attr]
+        "Invested (USD)": f"${value[field_named(emulator, PORTFOLIO, 'Invested (USD)').id]:,}",
+        "Ownership %": f"{value[field_named(emulator, PORTFOLIO, 'Ownership %').id]:g}",
+        "First Check": value[field_named(emulator, PORTFOLIO, "First Check").id][:10],
+        "Fund": fund.option(value[fund.id]).text,  # type: ignore[union-attr]
+    }
+    board = field_named(emulator, PORTFOLIO, "Board Member")
+    if board.id in value:
+        expected["Board Member"] = store.persons[value[board.id]].full_name
+    on_lists = {store.lists[e.list_id].name for e in store.entries_of("company", company.id)}
+    assert "Portfolio" in on_lists
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_portfolio_row(pilot, index)
+        assert (screen.kind, screen.entity_id) == ("company", company.id)
+        assert screen.sub_title == f"Company: {company.name}"
+        title = part(screen, "title")
+        assert company.name in title and str(company.domain) in title
+        fields = part(screen, "fields")
+        portfolio = fields[fields.index("\nPortfolio"):]  # the group of the Portfolio list's fields
+        for name, shown in expected.items():
+            assert re.search(rf"^\s*{re.escape(name)}\s{{2,}}{re.escape(shown)}\s*$", portfolio, re.MULTILINE), \
+                (name, shown, portfolio)
+        lists = part(screen, "lists").splitlines()
+        assert lists[0].strip() == "Lists"
+        assert set(lists[1].split(", ")) == on_lists
+        assert screen.query_one("#detail-body").has_focus
+
+        # escape: back to the table, on the same row
+        table_screen = app.screen_stack[-2]
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is table_screen)
+        assert isinstance(app.screen, ListEntriesScreen)
+        table = table_of(app)
+        assert table.cursor_row == index
+        assert table.current_row is not None and table.current_row.entity_id == company.id
+        assert app.focused is table
+
+
+async def test_notes_are_plain_text_and_markup_in_notes_stays_literal(app: AffinityApp, emulator: Emulator) -> None:
+    store = emulator.store
+    hostile = next(n for n in store.notes.values() if "[bold]Not markup" in n.html)
+    company_id = hostile.company_ids[0]
+    portfolio = entries(emulator, PORTFOLIO)
+    index = next(i for i, e in enumerate(portfolio) if e.entity_id == company_id)
+    notes = store.notes_for("company", company_id)
+    assert 2 <= len(notes) <= 10
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_portfolio_row(pilot, index)
+        assert screen.entity_id == company_id
+        text = part(screen, "notes")
+        assert text.splitlines()[0].split() == ["Notes", str(len(notes)), "newest", "first"]
+        flat = normalized(text)
+        # Readable: no HTML tags, each note's first paragraph as a person would read it.
+        for tag in ("<p>", "</p>", "<strong>", "<em>", "<li>", "<ul>", "<span", "&lt;", "&gt;"):
+            assert tag not in text
+        for note in notes:
+            if note is not hostile:
+                assert first_paragraph(emulator, note) in flat
+        # Literal: markup-looking text is shown as typed, and the ESC byte never reaches the screen.
+        assert "[bold]Not markup[/bold] <script>alert(1)</script>" in flat
+        assert "[link=https://evil.example]click[/link]" in flat
+        segments = [s for name in PARTS for s in widget_segments(screen.query_one(f"#detail-{name}"))]
+        assert not any("\x1b" in s.text for s in segments)
+        # Nothing in the hostile note got styled: "Not markup" is drawn in the plain note style.
+        drawn = [s for s in widget_segments(screen.query_one("#detail-notes")) if "Not markup" in s.text]
+        assert drawn and not any(s.style and (s.style.bold or s.style.link) for s in drawn)
