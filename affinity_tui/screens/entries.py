@@ -162,6 +162,10 @@ class ListEntriesScreen(TableScreen):
     def _progress(self, scanned: int, matched: int) -> None:
         self.say(self._describe(scanned=scanned, matched=matched))
 
+    def export_name(self) -> str:
+        view = next((v.name for v in self.lst.views if self.view_id is not None and int(v.id) == self.view_id), "")
+        return f"{self.lst.name} {view}" if view and not self.filter_text else self.lst.name
+
     def after_find(self) -> None:
         self._report()
 

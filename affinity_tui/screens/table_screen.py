@@ -152,13 +152,17 @@ class TableScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, columns: list[object], rows: list[Row]) -> None:
         try:
-            path = export_csv(columns, rows, what=self.what)  # type: ignore[arg-type]
+            path = export_csv(columns, rows, what=self.export_name())  # type: ignore[arg-type]
         except OSError as error:
             self.app.call_from_thread(self.notify, f"Could not write the file: {error.strerror}",
                                       title="Export failed", severity="error")
             return
         self.app.call_from_thread(self.notify, f"{len(rows):,} loaded {self.what} written to {path}",
                                   title="Exported CSV", markup=False)
+
+    def export_name(self) -> str:
+        """Names the CSV file: what this table shows (a list and its view, "people")."""
+        return self.what
 
     def current_row(self) -> Row | None:
         return self.table.current_row

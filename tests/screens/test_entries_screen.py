@@ -314,3 +314,25 @@ async def test_a_lists_own_fields_come_first(app: AffinityApp, emulator: Emulato
     async with app.run_test(size=SIZE) as pilot:
         await open_list(pilot, PORTFOLIO)
         assert [c.title for c in table_of(app).columns] == ["Name", *own, *global_]
+
+
+async def test_e_exports_the_loaded_rows_to_a_csv_named_after_the_list(app: AffinityApp, emulator: Emulator,
+                                                                        tmp_path: object) -> None:
+    import csv
+    import os
+    from pathlib import Path
+
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_list(pilot, DEAL_PIPELINE)
+        table = app.screen.query_one("#table")
+        loaded = len(table.loaded_rows)  # type: ignore[attr-defined]
+        before = len(emulator.log.entries)
+        await pilot.press("e")
+        folder = Path(os.environ["AFFINITY_TUI_EXPORT_DIR"])
+        await until(pilot, lambda: folder.exists() and any(folder.glob("*.csv")), what="the CSV file")
+        assert len(emulator.log.entries) == before, "exporting sends nothing"
+    (path,) = folder.glob("*.csv")
+    assert path.name.startswith("affinity-tui-deal-pipeline-")
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0][:3] == ["Name", "Status", "Owners"] and len(rows) == loaded + 1
