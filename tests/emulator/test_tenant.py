@@ -1,0 +1,57 @@
+"""The demo tenant: deterministic for a seed, shaped like a venture firm's Affinity."""
+
+from __future__ import annotations
+
+import json
+
+from affinity_tui.emulator.serialize import V2
+from affinity_tui.emulator.tenant import DEAL_PIPELINE_ID, STAGES, build_demo_tenant
+
+from .conftest import NOW
+
+
+def _fingerprint(seed: int, scale: int = 300) -> str:
+    store = build_demo_tenant(seed, scale, NOW)
+    ser = V2(store, now_iso="2026-11-24T12:00:00Z")
+    entries = store.list_entries(DEAL_PIPELINE_ID)
+    data = {"entries": [ser.entry(e, store.list_fields(DEAL_PIPELINE_ID)) for e in entries[:50]],
+            "people": [ser.person(p, store.entity_fields("person")) for p in list(store.persons.values())[:50]],
+            "notes": [ser.note(n) for n in list(store.notes.values())[:50]],
+            "reminders": [ser.reminder(r) for r in store.reminders.values()]}
+    return json.dumps(data, sort_keys=True)
+
+
+def test_same_seed_same_tenant_other_seed_other_tenant() -> None:
+    assert _fingerprint(7) == _fingerprint(7)
+    assert _fingerprint(7) != _fingerprint(8)
+
+
+def test_a_venture_firm() -> None:
+    store = build_demo_tenant(now=NOW)
+    assert {lst.name for lst in store.lists.values()} == {"Deal Pipeline", "Portfolio", "Founders", "Co-investors"}
+    assert 1900 <= len(store.companies) <= 2100 and len(store.persons) == 3000
+    assert store.list_size(DEAL_PIPELINE_ID) == 300
+    status = next(f for f in store.list_fields(DEAL_PIPELINE_ID) if f.name == "Status")
+    assert [o.text for o in status.options] == STAGES and status.value_type == "ranked-dropdown"
+    names = {f.name for f in store.list_fields(DEAL_PIPELINE_ID)}
+    assert {"Owners", "Amount", "Close Date", "Sector"} <= names
+    kinds = {f.value_type for f in store.fields.values()}
+    assert kinds >= {"text", "filterable-text", "filterable-text-multi", "number", "number-multi", "datetime",
+                     "dropdown", "dropdown-multi", "ranked-dropdown", "person", "person-multi", "company",
+                     "company-multi", "location", "location-multi", "formula-number", "interaction"}
+    assert {f.kind for f in store.fields.values()} == {"enriched", "global", "list", "relationship-intelligence"}
+    statuses = {"overdue" if r.due_date < "2026-11-24" and not r.completed_at else "other"
+                for r in store.reminders.values()}
+    assert statuses == {"overdue", "other"}, "reminders both due and overdue"
+    assert {i.kind for i in store.interactions.values()} == {"email", "meeting"}
+    assert any("<a href=" in n.html for n in store.notes.values())
+    assert any("<ul>" in n.html or "<ol>" in n.html for n in store.notes.values())
+    assert any(n.mention_ids for n in store.notes.values())
+    assert store.relationship_strengths
+    assert sum(1 for v in store.saved_views.values() if v.list_id == DEAL_PIPELINE_ID) >= 2
+
+
+def test_scale_grows_the_deal_pipeline() -> None:
+    store = build_demo_tenant(scale=2500, now=NOW, companies=300, persons=600)
+    assert store.list_size(DEAL_PIPELINE_ID) == 2500
+    assert len({e.entity_id for e in store.list_entries(DEAL_PIPELINE_ID)}) == 2500
