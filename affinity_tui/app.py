@@ -8,6 +8,7 @@ no client that can write at all.
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -69,6 +70,9 @@ class AffinityApp(App[None]):
         """Binding id -> keys, from the config file's [keymap] (help shows these keys)."""
 
     def on_mount(self) -> None:
+        # Everything alive at start-up (modules, the demo tenant) stays alive: keep it out of
+        # the garbage collector's full passes, which would otherwise stall the event loop.
+        gc.freeze()
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
         self.load_tenant()

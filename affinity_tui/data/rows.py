@@ -65,7 +65,47 @@ class Row:
     styles: tuple[str | None, ...]
     sort_keys: tuple[Any, ...]
     extra: Mapping[str, str] = field(default_factory=dict)
-    """Copyable bits: ``email``, ``domain``, ``list_id``, and ``url_path`` (``/companies/123``)."""
+    """Copyable bits, when the record has them: ``email``, ``domain``."""
+    search_text: str = ""
+    """Every cell, case-folded, built once when the page arrives (the quick filter's haystack)."""
+
+    @property
+    def url_path(self) -> str:
+        """The record's page in Affinity's web app (``/companies/123``), derived, not stored."""
+        segment = URL_SEGMENTS.get(self.entity_type)
+        return f"/{segment}/{self.entity_id}" if segment and self.entity_id > 0 else ""
+
+
+URL_SEGMENTS = {"person": "persons", "company": "companies", "opportunity": "opportunities", "list": "lists"}
+SEARCH_SEPARATOR = "\x1f"
+"""Between cells in ``search_text``: no cell contains it, so a word never spans two cells."""
+_NO_EXTRA: Mapping[str, str] = {}
+
+
+class _Shared:
+    """Identical cell values share one object across rows (statuses, owners, amounts repeat
+    thousands of times in a big list): 100,000 rows then cost a fraction of the memory."""
+
+    LIMIT = 500_000
+
+    def __init__(self) -> None:
+        self._cells: dict[tuple[str, str], tuple[str, Any]] = {}
+        self._styles: dict[tuple[str | None, ...], tuple[str | None, ...]] = {}
+
+    def cell(self, column: str, text: str, sort_key: Any) -> tuple[str, Any]:
+        key = (column, text)
+        hit = self._cells.get(key)
+        if hit is None:
+            if len(self._cells) >= self.LIMIT:
+                self._cells.clear()
+            hit = self._cells[key] = (text, sort_key)
+        return hit
+
+    def styles(self, styles: tuple[str | None, ...]) -> tuple[str | None, ...]:
+        return self._styles.setdefault(styles, styles)
+
+
+_SHARED = _Shared()
 
 
 # ---- columns --------------------------------------------------------------------------------
@@ -139,20 +179,12 @@ def _entity_type(entity: Person | Company | Opportunity) -> str:
     return "company" if isinstance(entity, Company) else "opportunity"
 
 
-def _extra(entity: Person | Company | Opportunity | None) -> dict[str, str]:
-    if isinstance(entity, Person):
-        out = {"url_path": f"/persons/{int(entity.id)}"}
-        if entity.primary_email:
-            out["email"] = entity.primary_email
-        return out
-    if isinstance(entity, Company):
-        out = {"url_path": f"/companies/{int(entity.id)}"}
-        if entity.domain:
-            out["domain"] = entity.domain
-        return out
-    if isinstance(entity, Opportunity):
-        return {"url_path": f"/opportunities/{int(entity.id)}"}
-    return {}
+def _extra(entity: Person | Company | Opportunity | None) -> Mapping[str, str]:
+    if isinstance(entity, Person) and entity.primary_email:
+        return {"email": entity.primary_email}
+    if isinstance(entity, Company) and entity.domain:
+        return {"domain": entity.domain}
+    return _NO_EXTRA
 
 
 def _cell_getters(columns: Sequence[Column]) -> list[Callable[[Person | Company | Opportunity | None,
@@ -178,28 +210,39 @@ def _cell_getters(columns: Sequence[Column]) -> list[Callable[[Person | Company 
 
 def _row(key: int, entity_type: str, entity: Person | Company | Opportunity | None,
          getters: Sequence[Callable[[Person | Company | Opportunity | None, FieldValues], Display]],
-         extra: dict[str, str]) -> Row:
+         extra: Mapping[str, str], column_keys: Sequence[str] = ()) -> Row:
     fields = entity.fields if entity is not None else FieldValues()
     shown = [get(entity, fields) for get in getters]
+    if column_keys:
+        shared = [_SHARED.cell(col, d.text, d.sort_key) if col else (d.text, d.sort_key)
+                  for col, d in zip(column_keys, shown, strict=True)]
+        cells = tuple(text for text, _ in shared)
+        sort_keys = tuple(sort_key for _, sort_key in shared)
+    else:
+        cells = tuple(d.text for d in shown)
+        sort_keys = tuple(d.sort_key for d in shown)
     return Row(key=key, entity_type=entity_type, entity_id=int(entity.id) if entity is not None else 0,
-               cells=tuple(d.text for d in shown), styles=tuple(d.style for d in shown),
-               sort_keys=tuple(d.sort_key for d in shown), extra=extra)
+               cells=cells, styles=_SHARED.styles(tuple(d.style for d in shown)), sort_keys=sort_keys,
+               extra=extra, search_text=SEARCH_SEPARATOR.join(cells).casefold())
+
+
+def _shared_keys(columns: Sequence[Column]) -> list[str]:
+    """Which columns' values are worth sharing: all but the record's own name/email/domain."""
+    return [c.key if c.kind != "name" else "" for c in columns]
 
 
 def entry_rows(entries: Sequence[ListEntryWithEntity], columns: Sequence[Column]) -> list[Row]:
     """Rows of a list's entries, keyed by entry id (field values live on ``entry.entity``)."""
     getters = _cell_getters(columns)
-    rows = []
-    for entry in entries:
-        extra = _extra(entry.entity)
-        extra["list_id"] = str(int(entry.list_id))
-        rows.append(_row(int(entry.id), entry.type, entry.entity, getters, extra))
-    return rows
+    keys = _shared_keys(columns)
+    return [_row(int(entry.id), entry.type, entry.entity, getters, _extra(entry.entity), keys)
+            for entry in entries]
 
 
 def _entity_rows(entities: Sequence[Person | Company | Opportunity], columns: Sequence[Column]) -> list[Row]:
     getters = _cell_getters(columns)
-    return [_row(int(e.id), _entity_type(e), e, getters, _extra(e)) for e in entities]
+    keys = _shared_keys(columns)
+    return [_row(int(e.id), _entity_type(e), e, getters, _extra(e), keys) for e in entities]
 
 
 def person_rows(persons: Sequence[Person], columns: Sequence[Column]) -> list[Row]:

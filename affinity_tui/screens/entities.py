@@ -109,6 +109,8 @@ class EntitiesScreen(TableScreen):
         table.set_rows(rows)  # type: ignore[arg-type]
         table.loading_more = False
         table.more_available = page.has_more
+        del page
+        self.keep_rows_out_of_gc()
         self._report()
 
     def load_more(self) -> None:
@@ -134,6 +136,8 @@ class EntitiesScreen(TableScreen):
         table.append_rows(self._rows(page.models, list(table.columns)))  # type: ignore[arg-type]
         table.loading_more = False
         table.more_available = page.has_more
+        del page
+        self.keep_rows_out_of_gc()
         self._report()
 
     def after_find(self) -> None:

@@ -99,6 +99,8 @@ class ListEntriesScreen(TableScreen):
         table.set_rows(rows)
         table.loading_more = False
         table.more_available = page.has_more
+        del page
+        self.keep_rows_out_of_gc()
         self._report()
 
     def load_more(self) -> None:
@@ -125,6 +127,8 @@ class ListEntriesScreen(TableScreen):
         table.append_rows(entry_rows(page.models, table.columns))  # type: ignore[arg-type]
         table.loading_more = False
         table.more_available = page.has_more
+        del page
+        self.keep_rows_out_of_gc()
         self._report()
 
     async def _open_cursor(self) -> PageCursor[object]:
@@ -170,7 +174,9 @@ class ListEntriesScreen(TableScreen):
         self._report()
 
     def _report(self) -> None:
-        self.sub_title = self._source()
+        source = self._source()
+        if self.sub_title != source:  # the header re-renders on every assignment
+            self.sub_title = source
         self.say(self._describe())
 
     def _source(self) -> str:

@@ -35,7 +35,7 @@ def list_row(lst: ListSummary) -> Row:
                styles=(None,) * len(COLUMNS),
                sort_keys=(lst.name.casefold(), lst.type, lst.size, lst.owner_name.casefold() or None,
                           lst.is_public, len(lst.views)),
-               extra={"url_path": f"/lists/{int(lst.id)}"})
+               search_text="\x1f".join((lst.name, lst.type, views)).casefold())
 
 
 class ListsScreen(TableScreen):

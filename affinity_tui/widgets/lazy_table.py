@@ -889,5 +889,5 @@ _SORT_KEYS = operator.attrgetter("sort_keys")
 
 
 def _haystack(row: Row) -> str:
-    """The text the quick filter searches in: every cell, case-folded."""
-    return "\x1f".join(row.cells).casefold()
+    """The text the quick filter searches in: every cell, case-folded (built with the row)."""
+    return row.search_text or "\x1f".join(row.cells).casefold()

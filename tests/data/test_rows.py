@@ -64,7 +64,12 @@ async def test_entry_rows_of_the_deal_pipeline(client: AsyncAffinity, emu: Emula
     assert (row.key, row.entity_type, row.entity_id) == (store_entry.id, "opportunity", store_entry.entity_id)
     assert row.cells[0] == emu.store.opportunities[store_entry.entity_id].name
     assert len(row.cells) == len(row.styles) == len(row.sort_keys) == len(columns)
-    assert row.extra == {"url_path": f"/opportunities/{row.entity_id}", "list_id": str(DEAL_PIPELINE_ID)}
+    assert row.extra == {} and row.url_path == f"/opportunities/{row.entity_id}"
+    assert row.search_text == "\x1f".join(row.cells).casefold()
+    # Repeated values share one object across rows (memory at 100k rows).
+    status_at = next(i for i, c in enumerate(columns) if c.title == "Status")
+    same = [r for r in rows if r.cells[status_at] == row.cells[status_at]]
+    assert len(same) > 1 and all(r.cells[status_at] is row.cells[status_at] for r in same)
     status_index = next(i for i, c in enumerate(columns) if c.title == "Status")
     assert all(r.styles[status_index] for r in rows)  # every stage has a colour
     sized = size_columns(columns, rows)
@@ -86,7 +91,7 @@ async def test_person_company_and_opportunity_rows(client: AsyncAffinity, emu: E
     crow = company_rows([c for c in companies if isinstance(c, Company)], company_columns())[0]
     company = emu.store.companies[crow.entity_id]
     assert crow.cells == (company.name, company.domain) and crow.extra["domain"] == company.domain
-    assert crow.extra["url_path"] == f"/companies/{company.id}"
+    assert crow.url_path == f"/companies/{company.id}"
     opps = (await EntityCursor(client, "opportunity").next_page()).models
     orow = opportunity_rows([o for o in opps if isinstance(o, Opportunity)], opportunity_columns())[0]
     assert orow.cells == (emu.store.opportunities[orow.entity_id].name,) and orow.entity_type == "opportunity"
