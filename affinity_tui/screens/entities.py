@@ -7,6 +7,7 @@ name) and the table shows what Affinity returns. The status line says which it i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual import on, work
@@ -15,7 +16,7 @@ from textual.binding import Binding, BindingType
 
 from ..data.cursors import EntityCursor, EntityKind
 from ..data.fields import FieldSet
-from ..data.rows import Column, company_columns, company_rows, opportunity_columns, opportunity_rows, \
+from ..data.rows import Column, Row, company_columns, company_rows, opportunity_columns, opportunity_rows, \
     person_columns, person_rows, size_columns
 from ..data.session import AffinitySession
 from ..widgets.filter_bar import FilterBar
@@ -75,12 +76,12 @@ class EntitiesScreen(TableScreen):
             return company_columns(chosen)
         return opportunity_columns(chosen)
 
-    def _rows(self, models: tuple[object, ...], columns: list[Column]) -> list[object]:
+    def rows_of(self, models: Sequence[object], columns: Sequence[Column]) -> list[Row]:
         if self.kind == "person":
-            return person_rows(models, columns)  # type: ignore[arg-type,return-value]
+            return person_rows(models, columns)  # type: ignore[arg-type]
         if self.kind == "company":
-            return company_rows(models, columns)  # type: ignore[arg-type,return-value]
-        return opportunity_rows(models, columns)  # type: ignore[arg-type,return-value]
+            return company_rows(models, columns)  # type: ignore[arg-type]
+        return opportunity_rows(models, columns)  # type: ignore[arg-type]
 
     @work(exclusive=True, group="entities", exit_on_error=False)
     async def load_first(self) -> None:
@@ -104,36 +105,9 @@ class EntitiesScreen(TableScreen):
             self.say(f"{TITLES[self.kind]}: could not load")
             return
         columns = self._columns()
-        rows = self._rows(page.models, columns)
-        table.set_columns(size_columns(columns, rows))  # type: ignore[arg-type]
-        table.set_rows(rows)  # type: ignore[arg-type]
-        table.loading_more = False
-        table.more_available = page.has_more
-        del page
-        self.keep_rows_out_of_gc()
-        self._report()
-
-    def load_more(self) -> None:
-        if self.cursor is not None and not self.cursor.exhausted:
-            self._load_next()
-
-    @work(exclusive=True, group="entities-more", exit_on_error=False)
-    async def _load_next(self) -> None:
-        cursor = self.cursor
-        if cursor is None or cursor.exhausted:
-            return
-        table = self.table
-        table.loading_more = True
-        try:
-            async with self.session.reading():
-                page = await cursor.next_page()
-        except Exception as error:  # noqa: BLE001
-            table.loading_more = False
-            self.failed(error)
-            return
-        if cursor is not self.cursor:
-            return
-        table.append_rows(self._rows(page.models, list(table.columns)))  # type: ignore[arg-type]
+        rows = self.rows_of(page.models, columns)
+        table.set_columns(size_columns(columns, rows))
+        table.set_rows(rows)
         table.loading_more = False
         table.more_available = page.has_more
         del page

@@ -8,6 +8,7 @@ is an exclusive worker, so a new filter or view cancels a stale load.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from affinity.types import ListId, SavedViewId
@@ -20,7 +21,7 @@ from ..data.cursors import EntriesCursor, FilteredEntriesCursor, PageCursor, Sav
 from ..data.fields import FieldSet
 from ..data.query import FilterProblem, completions, parse_filter
 from ..data.recent import RecentFilters
-from ..data.rows import Column, entry_columns, entry_rows, size_columns
+from ..data.rows import Column, Row, entry_columns, entry_rows, size_columns
 from ..widgets.filter_bar import FilterBar
 from ..widgets.lazy_table import LazyTable
 from ..widgets.pickers import PickMany, PickOne
@@ -103,34 +104,6 @@ class ListEntriesScreen(TableScreen):
         self.keep_rows_out_of_gc()
         self._report()
 
-    def load_more(self) -> None:
-        if self.cursor is not None and not self.cursor.exhausted:
-            self._load_next()
-
-    @work(exclusive=True, group="entries-more", exit_on_error=False)
-    async def _load_next(self) -> None:
-        cursor = self.cursor
-        if cursor is None or cursor.exhausted:
-            return
-        table = self.table
-        table.loading_more = True
-        try:
-            async with self.session.reading():
-                page = await cursor.next_page()
-        except Exception as error:  # noqa: BLE001
-            table.loading_more = False
-            self.failed(error)
-            self._report()
-            return
-        if cursor is not self.cursor:  # a newer load replaced this cursor meanwhile
-            return
-        table.append_rows(entry_rows(page.models, table.columns))  # type: ignore[arg-type]
-        table.loading_more = False
-        table.more_available = page.has_more
-        del page
-        self.keep_rows_out_of_gc()
-        self._report()
-
     async def _open_cursor(self) -> PageCursor[object]:
         list_id = ListId(int(self.lst.id))
         async with self.session.reading() as client:
@@ -169,6 +142,9 @@ class ListEntriesScreen(TableScreen):
     def export_name(self) -> str:
         view = next((v.name for v in self.lst.views if self.view_id is not None and int(v.id) == self.view_id), "")
         return f"{self.lst.name} {view}" if view and not self.filter_text else self.lst.name
+
+    def rows_of(self, models: Sequence[object], columns: Sequence[Column]) -> list[Row]:
+        return entry_rows(models, columns)  # type: ignore[arg-type]
 
     def after_find(self) -> None:
         self._report()

@@ -8,7 +8,8 @@ browser, copy, local sort, refresh, back) and leaves the loading to each screen.
 from __future__ import annotations
 
 import gc
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,7 +20,8 @@ from textual.widgets import Footer, Header
 from ..data.export import export_csv
 from ..data.links import copy_text, url_for_path
 from ..data.ratelimits import RateLimitStatus
-from ..data.rows import Row
+from ..data.cursors import PageCursor
+from ..data.rows import Column, Row
 from ..data.session import AffinitySession
 from ..widgets.lazy_table import LazyTable
 from ..widgets.pickers import PickOne
@@ -205,8 +207,45 @@ class TableScreen(Screen[None]):
     def _need_more(self) -> None:
         self.load_more()
 
+    # ---- paging (screens set ``cursor`` and implement ``rows_of``) --------------------------
+    cursor: PageCursor[Any] | None = None
+    """Where the next page comes from; replaced (and closed) by each new first load."""
+
+    def rows_of(self, models: Sequence[Any], columns: Sequence[Column]) -> list[Row]:
+        """Table rows for one page of SDK models."""
+        raise NotImplementedError
+
+    def _report(self) -> None:
+        """Refresh the status line after rows changed."""
+
     def load_more(self) -> None:
-        """Fetch the next page, if the screen pages."""
+        if self.cursor is not None and not self.cursor.exhausted:
+            self._load_next()
+
+    @work(exclusive=True, group="table-more", exit_on_error=False)
+    async def _load_next(self) -> None:
+        """The next page, appended: one request, never a page twice (the cursor sees to it)."""
+        cursor = self.cursor
+        if cursor is None or cursor.exhausted:
+            return
+        table = self.table
+        table.loading_more = True
+        try:
+            async with self.session.reading():
+                page = await cursor.next_page()
+        except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash
+            table.loading_more = False
+            self.failed(error)
+            self._report()
+            return
+        if cursor is not self.cursor:  # a newer load replaced this cursor meanwhile
+            return
+        table.append_rows(self.rows_of(page.models, table.columns))
+        table.loading_more = False
+        table.more_available = page.has_more
+        del page
+        self.keep_rows_out_of_gc()
+        self._report()
 
     @staticmethod
     def keep_rows_out_of_gc() -> None:
