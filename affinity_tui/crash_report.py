@@ -8,25 +8,28 @@ scrubs the key from exception messages, in case a server echoed it back.
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-import affinity
-import httpx
-import rich
-import textual
-from rich.traceback import Trace, Traceback
+from typing import TYPE_CHECKING
 
 from .config import Secret
 
-_LIBRARIES = [affinity, httpx, rich, textual]
-"""Frames in these are listed without source: highlighting a 4,000-line SDK module for each
-frame takes seconds, and the bug is almost always in our own frames."""
+if TYPE_CHECKING:  # rich.traceback costs ~25 ms to import: only a crash pays for it
+    from rich.traceback import Trace, Traceback
 
 
 def redacted_traceback(error: BaseException, secrets: Iterable[Secret]) -> Traceback:
     """A rich traceback of ``error`` (and its chain) without locals and without secrets."""
+    import affinity
+    import httpx
+    import rich
+    import textual
+    from rich.traceback import Traceback
+
+    # Frames in these libraries are listed without source: highlighting a 4,000-line SDK
+    # module for each frame takes seconds, and the bug is almost always in our own frames.
+    libraries = [affinity, httpx, rich, textual]
     trace = Traceback.extract(type(error), error, error.__traceback__, show_locals=False)
     _scrub(trace, tuple(secrets))
-    return Traceback(trace, show_locals=False, width=None, suppress=_LIBRARIES)
+    return Traceback(trace, show_locals=False, width=None, suppress=libraries)
 
 
 def _scrub(trace: Trace, secrets: tuple[Secret, ...]) -> None:
