@@ -425,7 +425,7 @@ class _Builder:
 
     # ---- lists -------------------------------------------------------------------------------
     def lists(self) -> None:
-        s, rng = self.store, self.rng
+        s = self.store
         me = s.current_user_id
         s.lists[DEAL_PIPELINE_ID] = AffinityList(DEAL_PIPELINE_ID, "Deal Pipeline", "opportunity",
                                                  owner_id=me, creator_id=me, created_at="2021-03-02T10:00:00Z")

@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
 from ..data.cursors import EntityCursor, EntityKind
 from ..data.fields import FieldSet
 from ..data.rows import Column, Row, company_columns, company_rows, opportunity_columns, opportunity_rows, \
-    person_columns, person_rows, size_columns
+    person_columns, person_rows
 from ..data.session import AffinitySession
 from ..widgets.filter_bar import FilterBar
 from ..widgets.lazy_table import LazyTable
@@ -63,11 +63,6 @@ class EntitiesScreen(TableScreen):
         self.table.empty_text = f"No {self.what}."
         self.reload()
 
-    def reload(self) -> None:
-        self.table.clear()
-        self.table.more_available = False
-        self.load_first()
-
     def _columns(self) -> list[Column]:
         chosen = [f for f in (self.fields.fields if self.fields else ()) if str(f.id) in self.chosen_field_ids]
         if self.kind == "person":
@@ -83,36 +78,18 @@ class EntitiesScreen(TableScreen):
             return company_rows(models, columns)  # type: ignore[arg-type]
         return opportunity_rows(models, columns)  # type: ignore[arg-type]
 
-    @work(exclusive=True, group="entities", exit_on_error=False)
-    async def load_first(self) -> None:
-        table = self.table
-        table.loading_more = True
-        self.say(f"Loading {self.what}…")
-        old, self.cursor = self.cursor, None
-        try:
-            if old is not None:
-                await old.aclose()
-            catalog = await self.session.catalog()
-            async with self.session.reading() as client:
-                self.fields = await catalog.for_entities(self.kind)
-                cursor = EntityCursor(client, self.kind, self.term,
-                                      field_ids=[] if self.term else self.chosen_field_ids)
-                self.cursor = cursor
-                page = await cursor.next_page()
-        except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash
-            table.loading_more = False
-            self.failed(error)
-            self.say(f"{TITLES[self.kind]}: could not load")
-            return
-        columns = self._columns()
-        rows = self.rows_of(page.models, columns)
-        table.set_columns(size_columns(columns, rows))
-        table.set_rows(rows)
-        table.loading_more = False
-        table.more_available = page.has_more
-        del page
-        self.keep_rows_out_of_gc()
-        self._report()
+    def source_name(self) -> str:
+        return TITLES[self.kind]
+
+    async def open_cursor(self) -> EntityCursor:
+        catalog = await self.session.catalog()
+        async with self.session.reading() as client:
+            self.fields = await catalog.for_entities(self.kind)
+            return EntityCursor(client, self.kind, self.term,
+                                field_ids=[] if self.term else self.chosen_field_ids)
+
+    def columns_for(self, models: Sequence[object]) -> list[Column]:
+        return self._columns()
 
     def after_find(self) -> None:
         self._report()

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from affinity.types import ListId, SavedViewId
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
@@ -21,7 +21,7 @@ from ..data.cursors import EntriesCursor, FilteredEntriesCursor, PageCursor, Sav
 from ..data.fields import FieldSet
 from ..data.query import FilterProblem, completions, parse_filter
 from ..data.recent import RecentFilters
-from ..data.rows import Column, Row, entry_columns, entry_rows, size_columns
+from ..data.rows import Column, Row, entry_columns, entry_rows
 from ..widgets.filter_bar import FilterBar
 from ..widgets.lazy_table import LazyTable
 from ..widgets.pickers import PickMany, PickOne
@@ -64,45 +64,17 @@ class ListEntriesScreen(TableScreen):
         self.table.empty_text = "No entries."
         self.reload()
 
-    # ---- loading ---------------------------------------------------------------------------
-    def reload(self) -> None:
-        """Start over from the first page with the current source (list, view or filter)."""
-        self.table.clear()
-        self.table.more_available = False
-        self.load_first()
+    # ---- loading (TableScreen.load_first / load_more drive these) ----------------------------
+    def source_name(self) -> str:
+        return self.lst.name
 
-    @work(exclusive=True, group="entries", exit_on_error=False)
-    async def load_first(self) -> None:
-        table = self.table
-        table.loading_more = True
-        self.say(f"Loading {self.lst.name}…")
-        old, self.cursor = self.cursor, None
-        try:
-            if old is not None:
-                await old.aclose()
-            catalog = await self.session.catalog()
-            async with self.session.reading():
-                self.fields = await catalog.for_list(ListId(int(self.lst.id)))
-            self.filter_bar.configure(complete=lambda text: completions(text, self.fields.names if self.fields else []),
-                                      recent=self.recent.for_list(int(self.lst.id)))
-            cursor = await self._open_cursor()
-            self.cursor = cursor
-            async with self.session.reading():
-                page = await cursor.next_page()
-        except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash
-            table.loading_more = False
-            self.failed(error)
-            self.say(f"{self.lst.name}: could not load")
-            return
-        columns = self._columns_for(page.models)
-        rows = entry_rows(page.models, columns)  # type: ignore[arg-type]
-        table.set_columns(size_columns(columns, rows))
-        table.set_rows(rows)
-        table.loading_more = False
-        table.more_available = page.has_more
-        del page
-        self.keep_rows_out_of_gc()
-        self._report()
+    async def open_cursor(self) -> PageCursor[object]:
+        catalog = await self.session.catalog()
+        async with self.session.reading():
+            self.fields = await catalog.for_list(ListId(int(self.lst.id)))
+        self.filter_bar.configure(complete=lambda text: completions(text, self.fields.names if self.fields else []),
+                                  recent=self.recent.for_list(int(self.lst.id)))
+        return await self._open_cursor()
 
     async def _open_cursor(self) -> PageCursor[object]:
         list_id = ListId(int(self.lst.id))
@@ -121,7 +93,7 @@ class ListEntriesScreen(TableScreen):
             return list(self.chosen_field_ids)
         return self.fields.ids(self.fields.default_columns()) if self.fields else []
 
-    def _columns_for(self, models: tuple[object, ...]) -> list[Column]:
+    def columns_for(self, models: Sequence[object]) -> list[Column]:
         fields = self.fields
         if fields is None:
             return entry_columns([])

@@ -21,7 +21,7 @@ from ..data.export import export_csv
 from ..data.links import copy_text, url_for_path
 from ..data.ratelimits import RateLimitStatus
 from ..data.cursors import PageCursor
-from ..data.rows import Column, Row
+from ..data.rows import Column, Row, size_columns
 from ..data.session import AffinitySession
 from ..widgets.lazy_table import LazyTable
 from ..widgets.pickers import PickOne
@@ -218,6 +218,56 @@ class TableScreen(Screen[None]):
     def _report(self) -> None:
         """Refresh the status line after rows changed."""
 
+    def source_name(self) -> str:
+        """What the table shows, for "Loading …" and "… could not load"."""
+        return self.what
+
+    async def open_cursor(self) -> PageCursor[Any]:
+        """A new cursor over the screen's current source (fetching any metadata it needs)."""
+        raise NotImplementedError
+
+    def columns_for(self, models: Sequence[Any]) -> list[Column]:
+        """The columns to show, decided with the first page in hand."""
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        """Start over from the first page with the current source."""
+        self.table.clear()
+        self.table.more_available = False
+        self.load_first()
+
+    @work(exclusive=True, group="table-first", exit_on_error=False)
+    async def load_first(self) -> None:
+        """Replace the rows with the first page of a new cursor (the old one is closed)."""
+        table = self.table
+        table.loading_more = True
+        self.say(f"Loading {self.source_name()}…")
+        old, self.cursor = self.cursor, None
+        try:
+            if old is not None:
+                await old.aclose()
+            cursor = await self.open_cursor()
+            self.cursor = cursor
+            async with self.session.reading():
+                page = await cursor.next_page()
+        except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash
+            table.loading_more = False
+            self.failed(error)
+            self.say(f"{self.source_name()}: could not load")
+            return
+        columns = self.columns_for(page.models)
+        rows = self.rows_of(page.models, columns)
+        table.set_columns(size_columns(columns, rows))
+        table.set_rows(rows)
+        self._page_done(page.has_more)
+
+    def _page_done(self, has_more: bool) -> None:
+        table = self.table
+        table.loading_more = False
+        table.more_available = has_more
+        self.keep_rows_out_of_gc()
+        self._report()
+
     def load_more(self) -> None:
         if self.cursor is not None and not self.cursor.exhausted:
             self._load_next()
@@ -241,11 +291,9 @@ class TableScreen(Screen[None]):
         if cursor is not self.cursor:  # a newer load replaced this cursor meanwhile
             return
         table.append_rows(self.rows_of(page.models, table.columns))
-        table.loading_more = False
-        table.more_available = page.has_more
-        del page
-        self.keep_rows_out_of_gc()
-        self._report()
+        has_more = page.has_more
+        del page  # its SDK models are garbage now: collect them before freezing the rows
+        self._page_done(has_more)
 
     @staticmethod
     def keep_rows_out_of_gc() -> None:
