@@ -535,21 +535,14 @@ def _note_view(note: NoteV2, tz: tzinfo | None) -> NoteView:
 
 async def _v1_notes(client: AsyncAffinity, kind: EntityKind, ident: int, limit: int, tz: tzinfo | None,
                     known_names: Mapping[int, str] | None) -> list[NoteView]:
-    def first() -> Awaitable[PaginatedResponse[Note]]:
-        if kind == "person":
-            return client.notes.list(person_id=PersonId(ident), page_size=PAGE_SIZE)
-        if kind == "company":
-            return client.notes.list(company_id=CompanyId(ident), page_size=PAGE_SIZE)
-        return client.notes.list(opportunity_id=OpportunityId(ident), page_size=PAGE_SIZE)
-
-    def more(token: str) -> Awaitable[PaginatedResponse[Note]]:
+    def page(token: str | None = None) -> Awaitable[PaginatedResponse[Note]]:
         if kind == "person":
             return client.notes.list(person_id=PersonId(ident), page_size=PAGE_SIZE, page_token=token)
         if kind == "company":
             return client.notes.list(company_id=CompanyId(ident), page_size=PAGE_SIZE, page_token=token)
         return client.notes.list(opportunity_id=OpportunityId(ident), page_size=PAGE_SIZE, page_token=token)
 
-    notes, _complete = await _pages(first, more)
+    notes, _complete = await _pages(page, page)
     notes = [n for n in notes if n.parent_id is None]
     notes.sort(key=lambda n: (_as_utc(n.created_at), int(n.id)), reverse=True)
     notes = notes[: max(limit, 0)]

@@ -202,14 +202,8 @@ class AffinitySession:
         if self._writer is None:
             raise UserFacingError("affinity-tui is locked (read-only)",
                                   "Press w and confirm to unlock write mode first. Nothing was sent.")
-        try:
-            async with asyncio.timeout(CALL_DEADLINE_SECONDS):
-                yield self._writer
-        except UserFacingError:
-            raise
-        except Exception as error:  # noqa: BLE001 - every failure reaches the user as a message
-            raise translate(error, key=self.settings.api_key, key_source=self.settings.key_source,
-                            base_url=self.settings.v2_base_url) from None
+        async with self._translating():
+            yield self._writer
 
     # ---- lifecycle -------------------------------------------------------------------------
     async def close(self) -> None:
@@ -222,14 +216,20 @@ class AffinitySession:
 
     @asynccontextmanager
     async def _call(self) -> AsyncIterator[AsyncAffinity]:
-        """The client, with a deadline, and every failure turned into a ``UserFacingError``.
+        """The read-only client, with a deadline, and every failure a ``UserFacingError``."""
+        async with self._translating():
+            yield await self._open()
+
+    @asynccontextmanager
+    async def _translating(self) -> AsyncIterator[None]:
+        """A deadline, and every failure inside turned into a ``UserFacingError``.
 
         ``from None`` drops the SDK exception from the chain, so a traceback of the error
         carries no SDK frames (whose locals hold the key).
         """
         try:
             async with asyncio.timeout(CALL_DEADLINE_SECONDS):
-                yield await self._open()
+                yield
         except UserFacingError:
             raise
         except Exception as error:  # noqa: BLE001 - every failure reaches the user as a message

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .app import Emulator
 
 Handler = Callable[[Request], Awaitable[Response]]
+T = TypeVar("T")
 
 ENTITY_FIELD_TYPES = ("enriched", "global", "relationship-intelligence")
 LIST_FIELD_TYPES = ("enriched", "global", "list", "relationship-intelligence")
@@ -424,20 +425,22 @@ class V2Routes:
         return json_response(paged_body(page, [ser.entry(e, columns) for e in page.items]))
 
     # ---- notes -----------------------------------------------------------------------------
-    def _note_filter(self, q: Query, notes: list[Note]) -> list[Note]:
+    def _filtered(self, q: Query, items: list[T], props: Callable[[T], dict[str, Any]]) -> list[T]:
+        """The items that pass the request's ``filter`` (the v2 filter language), if it has one;
+        ``props`` gives each item's filterable properties. A bad filter is a 400."""
         text = q.get("filter")
         if not text:
-            return notes
+            return items
         node = self._parse_filter(text)
-
-        def prop(n: Note) -> Callable[[str], Any]:
-            values = {"id": n.id, "creator.id": n.creator_id, "createdAt": n.created_at,
-                      "updatedAt": n.updated_at, "type": n.type}
-            return lambda name: values.get(name)
         try:
-            return [n for n in notes if search.evaluate_filter(node, prop(n))]
+            return [item for item in items if search.evaluate_filter(node, props(item).get)]
         except search.SearchError as exc:
             raise ApiError(400, exc.message, param="filter") from None
+
+    def _note_filter(self, q: Query, notes: list[Note]) -> list[Note]:
+        return self._filtered(q, notes, lambda n: {
+            "id": n.id, "creator.id": n.creator_id, "createdAt": n.created_at,
+            "updatedAt": n.updated_at, "type": n.type})
 
     def _notes_page(self, request: Request, notes: list[Note]) -> Response:
         q = Query.of(request)
@@ -518,7 +521,7 @@ class V2Routes:
         return no_content()
 
     # ---- reminders -------------------------------------------------------------------------
-    def _reminder_props(self, r: Reminder) -> Callable[[str], Any]:
+    def _reminder_props(self, r: Reminder) -> dict[str, Any]:
         from .serialize import reminder_status
 
         values = {"id": r.id, "type": r.type, "status": reminder_status(r, self.emu.now_iso()),
@@ -526,18 +529,12 @@ class V2Routes:
                   "createdAt": r.created_at, "updatedAt": r.updated_at, "owner.id": r.owner_id,
                   "creator.id": r.creator_id, "completer.id": r.completer_id, "company.id": r.company_id,
                   "person.id": r.person_id, "opportunity.id": r.opportunity_id}
-        return lambda name: values.get(name)
+        return values
 
     async def reminders(self, request: Request) -> Response:
         q = Query.of(request)
         items = sorted(self.store.reminders.values(), key=lambda r: (r.due_date, r.id))
-        text = q.get("filter")
-        if text:
-            node = self._parse_filter(text)
-            try:
-                items = [r for r in items if search.evaluate_filter(node, self._reminder_props(r))]
-            except search.SearchError as exc:
-                raise ApiError(400, exc.message, param="filter") from None
+        items = self._filtered(q, items, self._reminder_props)
         page = page_v2(request, q, items)
         ser = self.v2(request)
         return json_response(paged_body(page, [ser.reminder(r) for r in page.items],
@@ -577,14 +574,8 @@ class V2Routes:
     def _interactions(self, request: Request, kind: str, time_prop: str) -> Response:
         q = Query.of(request)
         items = sorted((i for i in self.store.interactions.values() if i.kind == kind), key=lambda i: (i.date, i.id))
-        text = q.get("filter")
-        if text:
-            node = self._parse_filter(text)
-            try:
-                items = [i for i in items if search.evaluate_filter(
-                    node, {time_prop: i.date, "createdAt": i.created_at, "id": i.id, "updatedAt": None}.get)]
-            except search.SearchError as exc:
-                raise ApiError(400, exc.message, param="filter") from None
+        items = self._filtered(q, items, lambda i: {time_prop: i.date, "createdAt": i.created_at,
+                                                    "id": i.id, "updatedAt": None})
         page = page_v2(request, q, items)
         ser = self.v2(request)
         render = ser.email if kind == "email" else ser.meeting

@@ -254,3 +254,20 @@ async def test_interaction_window_compares_instants_whatever_the_offset(shared_e
                                  headers={"Authorization": f"Bearer {shared_emu.api_key}"}) as http:
         emails = (await http.get("/interactions", params=window)).json()["emails"]
     assert it.id in [e["id"] for e in emails]
+
+
+async def test_filter_query_on_notes_and_emails(shared_emu: Emulator) -> None:
+    import httpx
+
+    store = shared_emu.store
+    creator = next(iter(store.notes.values())).creator_id
+    async with httpx.AsyncClient(transport=shared_emu.transport(), base_url=shared_emu.v1_base_url,
+                                 headers={"Authorization": f"Bearer {shared_emu.api_key}"}) as http:
+        notes = (await http.get("/v2/notes", params={"filter": f"creator.id={creator}", "limit": 100,
+                                                      "totalCount": "true"})).json()
+        assert notes["pagination"]["totalCount"] == sum(
+            1 for n in store.notes.values() if n.creator_id == creator and n.parent_id is None)
+        emails = (await http.get("/v2/emails", params={"filter": "sentAt>=2026-11-01T00:00:00Z"})).json()
+        assert emails["data"] and all(e["sentAt"] >= "2026-11-01T00:00:00Z" for e in emails["data"])
+        bad = await http.get("/v2/notes", params={"filter": "creator.id="})
+        assert bad.status_code == 400 and bad.json()["errors"][0]["param"] == "filter"
