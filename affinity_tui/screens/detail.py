@@ -35,7 +35,6 @@ from ..data.detail import (
     load_reminders,
 )
 from ..data.links import copy_text, web_url
-from ..data.ratelimits import RateLimitStatus
 from ..data.session import AffinitySession
 from ..widgets.status_line import StatusLine
 from .notices import notify_failure
@@ -65,7 +64,6 @@ class DetailScreen(Screen[None]):
         self.entity_title = title
         self.profile: EntityProfile | None = None
         self.show_empty = False
-        self._unsubscribe: object = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -76,28 +74,14 @@ class DetailScreen(Screen[None]):
             yield Static(id="detail-notes", classes="detail-section")
             yield Static(id="detail-reminders", classes="detail-section")
             yield Static(id="detail-interactions", classes="detail-section")
-        yield StatusLine(id="status")
+        yield StatusLine(self.session.rate, id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = f"{KIND_WORDS.get(self.kind, self.kind)}: {self.entity_title}"
         self._show_title()
-        status = self.query_one(StatusLine)
-        self._unsubscribe = self.session.rate.subscribe(self._budget_changed)
-        self.watch(self.app, "write_mode", lambda locked: setattr(status, "write_mode", locked), init=True)
         self.query_one("#detail-body").focus()
         self.load_all()
-
-    def on_unmount(self) -> None:
-        if callable(self._unsubscribe):
-            self._unsubscribe()
-
-    def _budget_changed(self, status: RateLimitStatus) -> None:
-        self.call_later(self._budget, status)
-
-    def _budget(self, status: RateLimitStatus) -> None:
-        if self.is_mounted:
-            self.query_one(StatusLine).budget = status
 
     def _set(self, part: str, renderable: RenderableType) -> None:
         self.query_one(f"#detail-{part}", Static).update(renderable)

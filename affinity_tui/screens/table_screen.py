@@ -19,7 +19,6 @@ from textual.widgets import Footer, Header
 
 from ..data.export import export_csv
 from ..data.links import copy_text, url_for_path
-from ..data.ratelimits import RateLimitStatus
 from ..data.cursors import PageCursor
 from ..data.rows import Column, Row, size_columns
 from ..data.session import AffinitySession
@@ -49,14 +48,13 @@ class TableScreen(Screen[None]):
     def __init__(self, session: AffinitySession, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self.session = session
-        self._unsubscribe_budget: object = None
 
     # ---- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header()
         yield from self.compose_top()
         yield LazyTable(id="table")
-        yield StatusLine(id="status")
+        yield StatusLine(self.session.rate, id="status")
         yield Footer()
 
     def compose_top(self) -> ComposeResult:
@@ -72,24 +70,7 @@ class TableScreen(Screen[None]):
         return self.query_one("#status", StatusLine)
 
     def on_mount(self) -> None:
-        self._unsubscribe_budget = self.session.rate.subscribe(self._budget_changed)
-        self.watch(self.app, "write_mode", self._lock_changed, init=True)
         self.table.focus()
-
-    def on_unmount(self) -> None:
-        if callable(self._unsubscribe_budget):
-            self._unsubscribe_budget()
-
-    def _budget_changed(self, status: RateLimitStatus) -> None:
-        # Called from inside SDK requests: post, don't touch widgets directly.
-        self.call_later(self._show_budget, status)
-
-    def _show_budget(self, status: RateLimitStatus) -> None:
-        if self.is_mounted:
-            self.status.budget = status
-
-    def _lock_changed(self, write_mode: bool) -> None:
-        self.status.write_mode = write_mode
 
     def say(self, message: str) -> None:
         """The status line's left part: what this table shows right now."""

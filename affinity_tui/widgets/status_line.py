@@ -14,7 +14,7 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from ..data.ratelimits import RateLimitStatus
+from ..data.ratelimits import RateLimitStatus, RateLimitTracker
 
 
 class StatusLine(Horizontal):
@@ -24,15 +24,40 @@ class StatusLine(Horizontal):
     budget: reactive[RateLimitStatus] = reactive(RateLimitStatus, always_update=True)
     write_mode: reactive[bool] = reactive(False)
 
+    def __init__(self, rate: RateLimitTracker | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._rate = rate
+        self._unsubscribe: object = None
+
     def compose(self) -> ComposeResult:
         yield Static(id="status-message", markup=False)
         yield Static(id="status-budget", markup=False)
         yield Static(id="status-lock", markup=False)
 
     def on_mount(self) -> None:
+        """Follow the session's budget and the app's lock for as long as this line is shown."""
         self._show_budget()
         self._show_lock()
         self.set_interval(1.0, self._tick)
+        if self._rate is not None:
+            self._unsubscribe = self._rate.subscribe(self._budget_changed)
+        if hasattr(self.app, "write_mode"):
+            self.watch(self.app, "write_mode", self._lock_changed, init=True)
+
+    def on_unmount(self) -> None:
+        if callable(self._unsubscribe):
+            self._unsubscribe()
+
+    def _budget_changed(self, status: RateLimitStatus) -> None:
+        # Called from inside SDK requests: schedule, don't touch widgets directly.
+        self.call_later(self._set_budget, status)
+
+    def _set_budget(self, status: RateLimitStatus) -> None:
+        if self.is_mounted:
+            self.budget = status
+
+    def _lock_changed(self, write_mode: bool) -> None:
+        self.write_mode = write_mode
 
     def _tick(self) -> None:
         """Countdowns (a rate-limit wait) move even when no response arrives."""
