@@ -156,7 +156,7 @@ def demo_app(*, seed: int | None = None, scale: int | None = None, now: datetime
     """The app on an in-process emulator of a demo tenant (``affinity-tui --demo``, snapshots)."""
     from .emulator import Emulator, EmulatorConfig
 
-    options: dict[str, object] = {"now": now}
+    options: dict[str, object] = {"now": now, "defer_activity": True}
     if seed is not None:
         options["seed"] = seed
     if scale is not None:

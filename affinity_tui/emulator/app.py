@@ -12,6 +12,7 @@ import asyncio
 import base64
 import binascii
 import json
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -56,7 +57,23 @@ class EmulatorConfig:
     """A fixed "now" for data generation and reminder status (tests, snapshots); None = live."""
     companies: int = 2000
     persons: int = 3000
+    defer_activity: bool = False
+    """Generate emails and meetings on the first request that may show them (the demo's cold
+    start); the tenant is the same either way."""
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+_ACTIVITY_FREE = re.compile(
+    r"/v2/auth/whoami|/auth/whoami|/rate-limit|/v2/lists|/lists"
+    r"|/v2/lists/\d+(/saved-views(/\d+)?)?|/lists/\d+|/v2/persons/\d+")
+"""GETs that never show emails, meetings or relationship-intelligence values: what the lists
+screen asks for at start-up (a person without ``fieldIds``/``fieldTypes`` has no values)."""
+
+
+def _independent_of_activity(scope: Scope) -> bool:
+    """Whether a request can be answered before the deferred activity is generated."""
+    return (scope["method"] == "GET" and _ACTIVITY_FREE.fullmatch(scope["path"]) is not None
+            and b"field" not in scope.get("query_string", b""))
 
 
 class ConnectionDropped(Exception):
@@ -69,7 +86,8 @@ class Emulator:
     def __init__(self, config: EmulatorConfig | None = None, *, store: TenantStore | None = None) -> None:
         self.config = config or EmulatorConfig()
         c = self.config
-        self.store = store or build_demo_tenant(c.seed, c.scale, c.now, companies=c.companies, persons=c.persons)
+        self.store = store or build_demo_tenant(c.seed, c.scale, c.now, companies=c.companies, persons=c.persons,
+                                                defer_activity=c.defer_activity)
         self.api_key = c.api_key
         self.log = RequestLog()
         self.limits = RateLimits(per_minute=c.per_minute, monthly=c.monthly, clock=self._clock())
@@ -129,6 +147,8 @@ class Emulator:
         if scope["type"] != "http":
             return
         path: str = scope["path"]
+        if not self.store.settled and not _independent_of_activity(scope):
+            self.store.settle()
         if path.startswith("/_emulator"):
             await self._control(scope, receive, send)
             return

@@ -27,7 +27,7 @@ A field with no value is simply absent from an entity's ``values`` dict.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -285,6 +285,22 @@ class TenantStore:
         self.relationship_strengths: dict[tuple[int, int], float] = {}
         """(internal person id, external person id) -> strength in 0..1."""
         self._ids: dict[str, int] = {}
+        self._deferred: list[Callable[[], None]] = []
+
+    # ---- deferred generation ---------------------------------------------------------------
+    def defer(self, generate: Callable[[], None]) -> None:
+        """Keep part of the generation (emails and meetings) for the first request that needs
+        it: the demo's first screen then appears sooner (see `Emulator`'s use of `settle`)."""
+        self._deferred.append(generate)
+
+    @property
+    def settled(self) -> bool:
+        return not self._deferred
+
+    def settle(self) -> None:
+        """Run whatever generation was deferred; the data is the same as if it had run at once."""
+        while self._deferred:
+            self._deferred.pop(0)()
 
     # ---- ids -------------------------------------------------------------------------------
     def next_id(self, kind: str) -> int:

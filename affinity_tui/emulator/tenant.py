@@ -108,6 +108,30 @@ def _today(now: datetime | None) -> datetime:
     return base.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+class _Random(random.Random):
+    """`random.Random` whose `randint` and `choice` skip two layers of Python calls.
+
+    They draw exactly as CPython's own do (``_randbelow_with_getrandbits``), so a seed gives the
+    same tenant, three times faster: the generator makes ~100,000 such draws, and `randint`'s
+    three nested calls were a third of building the demo tenant, which is on the cold start."""
+
+    def randint(self, a: int, b: int) -> int:
+        n = b - a + 1
+        k = n.bit_length()
+        r = self.getrandbits(k)
+        while r >= n:
+            r = self.getrandbits(k)
+        return a + r
+
+    def choice(self, seq: Any) -> Any:
+        n = len(seq)
+        k = n.bit_length()
+        r = self.getrandbits(k)
+        while r >= n:
+            r = self.getrandbits(k)
+        return seq[r]
+
+
 class _Ids:
     """Sequential ids per record kind, starting at realistic-looking offsets."""
 
@@ -125,7 +149,7 @@ class _Ids:
 class _Builder:
     def __init__(self, seed: int, scale: int, now: datetime | None,
                  n_companies: int, n_persons: int) -> None:
-        self.rng = random.Random(seed)
+        self.rng = _Random(seed)
         self.scale = scale
         self.today = _today(now)
         self.n_companies = n_companies
@@ -154,15 +178,20 @@ class _Builder:
         return self.store.add_field(f)
 
     # ---- the tenant --------------------------------------------------------------------------
-    def build(self) -> TenantStore:
+    def build(self, defer_activity: bool) -> TenantStore:
         self.team()
         self.schema()
         self.companies()
         self.persons()
-        self.interactions()
         self.lists()
         self.notes()
         self.reminders()
+        # Emails and meetings come last and draw from the generator only after everything else,
+        # so deferring them (`TenantStore.defer`) yields the very same tenant.
+        if defer_activity:
+            self.store.defer(self.interactions)
+        else:
+            self.interactions()
         return self.store
 
     def team(self) -> None:
@@ -664,6 +693,11 @@ class _Builder:
 
 
 def build_demo_tenant(seed: int = DEFAULT_SEED, scale: int = DEFAULT_SCALE, now: datetime | None = None,
-                      *, companies: int = DEFAULT_COMPANIES, persons: int = DEFAULT_PERSONS) -> TenantStore:
-    """Generate the demo tenant. `scale` is the number of Deal Pipeline entries."""
-    return _Builder(seed, scale, now, companies, persons).build()
+                      *, companies: int = DEFAULT_COMPANIES, persons: int = DEFAULT_PERSONS,
+                      defer_activity: bool = False) -> TenantStore:
+    """Generate the demo tenant. `scale` is the number of Deal Pipeline entries.
+
+    With `defer_activity`, emails, meetings, relationship strengths and the relationship-
+    intelligence fields derived from them (about half the work) are generated on the store's
+    first `settle()` instead."""
+    return _Builder(seed, scale, now, companies, persons).build(defer_activity)
