@@ -384,7 +384,7 @@ class _Builder:
                     direction = rng.choice(["sent", "received"])
                     it = Interaction(id=iid, kind="email", date=_iso(when), person_ids=[owner, pid],
                                      title=rng.choice(subjects).format(c=company.name),
-                                     direction=direction,  # type: ignore[arg-type]
+                                     direction=direction,
                                      from_person_id=owner if direction == "sent" else pid,
                                      created_at=_iso(when))
                 else:
