@@ -19,11 +19,13 @@ if TYPE_CHECKING:
     from .app import AffinityApp
 
 EXIT_CONFIG_ERROR = 2
-FRAME_RATE = "120"
-"""Textual paints at most TEXTUAL_FPS frames a second (default 60), and a key waits for the
-next frame: at 120 the key-to-paint p95 at 100k rows drops from 44 to 27 ms
-(benchmarks/key_latency.py). Frames are only drawn when something changed, so idle costs
-nothing. A TEXTUAL_FPS the user set wins."""
+FRAME_RATE = "1000"
+"""TEXTUAL_FPS (default 60) is not a frame rate Textual keeps up: it is how soon after a change
+the screen may be painted again. Frames are only drawn when something changed, so an idle app
+costs nothing either way. A key waits for the next such tick, and after a pause Textual's timer
+skips to the tick after next (up to two periods): at 60 that was 45 ms of a key's p95 at 100k
+rows, at 120 still 27 ms, at 1000 about 15 ms (benchmarks/key_latency.py). A TEXTUAL_FPS the
+user set wins."""
 
 
 def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:

@@ -29,15 +29,21 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from rich.console import RenderableType
-from textual import events
-from textual._compositor import CompositorUpdate
-from textual.pilot import Pilot
-from textual.screen import Screen
+from affinity_tui.__main__ import FRAME_RATE  # imports nothing of textual
 
-from affinity_tui.app import AffinityApp
-from affinity_tui.data.session import AffinitySession
-from affinity_tui.widgets.lazy_table import LazyTable
+# Measure the frame rate `affinity-tui` runs at (it sets TEXTUAL_FPS before importing textual,
+# which reads it once); an explicit TEXTUAL_FPS still wins.
+os.environ.setdefault("TEXTUAL_FPS", FRAME_RATE)
+
+from rich.console import RenderableType  # noqa: E402
+from textual import events  # noqa: E402
+from textual._compositor import CompositorUpdate  # noqa: E402
+from textual.pilot import Pilot  # noqa: E402
+from textual.screen import Screen  # noqa: E402
+
+from affinity_tui.app import AffinityApp  # noqa: E402
+from affinity_tui.data.session import AffinitySession  # noqa: E402
+from affinity_tui.widgets.lazy_table import LazyTable  # noqa: E402
 
 SIZE = (120, 40)
 PAGE = 100

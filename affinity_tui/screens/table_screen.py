@@ -7,6 +7,7 @@ browser, copy, local sort, refresh, back) and leaves the loading to each screen.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -27,6 +28,18 @@ from ..widgets.pickers import PickOne
 from ..widgets.prompt import TextPrompt
 from ..widgets.status_line import StatusLine
 from .notices import notify_failure
+
+ROWS_PER_STEP = 25
+"""Rows formatted between two chances for the event loop to paint (see `_rows_in_steps`)."""
+
+
+async def _let_input_through() -> None:
+    """Pause background work so that a key pressed meanwhile is handled and painted first.
+
+    Not ``sleep(0)``: a key travels app → screen → widget, one hop per turn of the event loop,
+    and ``sleep(0)`` would run the next slice of background work between every two hops (a key
+    waited behind all four slices of a page). A timer lets every hop that is ready go first."""
+    await asyncio.sleep(0.001)
 
 
 class TableScreen(Screen[None]):
@@ -271,10 +284,28 @@ class TableScreen(Screen[None]):
             return
         if cursor is not self.cursor:  # a newer load replaced this cursor meanwhile
             return
-        table.append_rows(self.rows_of(page.models, table.columns))
+        rows = await self._rows_in_steps(page.models, table.columns)
+        if cursor is not self.cursor:
+            return
+        table.append_rows(rows)
         has_more = page.has_more
-        del page  # its SDK models are garbage now: collect them before freezing the rows
-        self._page_done(has_more)
+        del page, rows  # the SDK models are garbage now: collect them before freezing the rows
+        await _let_input_through()
+        if cursor is self.cursor:
+            self._page_done(has_more)
+
+    async def _rows_in_steps(self, models: Sequence[Any], columns: Sequence[Column]) -> list[Row]:
+        """`rows_of` a page, a few rows at a time, letting the event loop paint in between.
+
+        Formatting a page of 100 rich entries takes ~10 ms of Python; done in one go it held up
+        the frame a key was waiting for, and added to the loop's longest stalls while a list
+        streams in (benchmarks/key_latency.py, memory.py)."""
+        rows: list[Row] = []
+        for start in range(0, len(models), ROWS_PER_STEP):
+            if start:
+                await _let_input_through()
+            rows.extend(self.rows_of(models[start:start + ROWS_PER_STEP], columns))
+        return rows
 
     @staticmethod
     def keep_rows_out_of_gc() -> None:

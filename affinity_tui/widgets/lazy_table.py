@@ -31,13 +31,14 @@ from __future__ import annotations
 import operator
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
 from itertools import compress, repeat
 from typing import Any, ClassVar, overload
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.errors import StyleSyntaxError
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -64,6 +65,18 @@ _CONTROL_TO_SPACE = {code: " " for code in (*range(0x20), *range(0x7F, 0xA0))}
 def _clean(text: str) -> str:
     """``text`` with control characters replaced by spaces (a fast no-op for normal text)."""
     return text if text.isprintable() else text.translate(_CONTROL_TO_SPACE)
+
+
+@lru_cache(maxsize=256)
+def _parsed_style(definition: str | None) -> Style | None:
+    """A cell's style (``"bold green"``), or None when it has none or it is not a valid style
+    (rows carry style names; rendering must never fail on one)."""
+    if not definition:
+        return None
+    try:
+        return Style.parse(definition)
+    except StyleSyntaxError:
+        return None
 
 
 def _fit(text: str, width: int, right: bool = False) -> str:
@@ -282,6 +295,7 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._needle = ""
         self._revision = 0
         self._strips: LRUCache[tuple[int, bool, int, int], Strip] = LRUCache(1024)
+        self._warm_pending = False
         self._header: tuple[tuple[int, int], Strip] | None = None
         self._need_more_posted = False
         self._retry_on_move = False
@@ -587,9 +601,16 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._refresh_rows(old)
         self._refresh_rows(new)
         self._scroll_to_cursor()
+        if self.is_mounted and not self._warm_pending:
+            self._warm_pending = True
+            self.call_after_refresh(self._after_move_painted)
         self._emit_highlight()
         self._retry_after_failure()
         self._check_need_more()
+
+    def _after_move_painted(self) -> None:
+        self._warm_pending = False
+        self._warm_next_screenful()
 
     def _retry_after_failure(self) -> None:
         """After a page failed, only the user's next move asks again (never a loop by itself)."""
@@ -741,13 +762,8 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         index = scroll_y + y - 1
         count = self._displayed_count()
         if index < count:
-            cursor = index == self.cursor_row
-            key = (index, cursor, self._revision, width)
-            strip = self._strips.get(key)
-            if strip is None:
-                strip = self._render_row(index, self._row(index), cursor, width)
-                self._strips[key] = strip
-            return strip.crop_extend(scroll_x, scroll_x + width, None)
+            return self._row_strip(index, index == self.cursor_row, width).crop_extend(
+                scroll_x, scroll_x + width, None)
         if index == count:
             if self.loading_more:
                 text = "Loading more…" if count else "Loading…"
@@ -760,6 +776,26 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
                 return self._message_strip(text, "lazy-table--empty", width)
         return Strip.blank(width, self.rich_style)
 
+    def _row_strip(self, index: int, cursor: bool, width: int) -> Strip:
+        """Row ``index`` drawn (cached until rows, columns or styles change)."""
+        key = (index, cursor, self._revision, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._render_row(index, self._row(index), cursor, width)
+            self._strips[key] = strip
+        return strip
+
+    def _warm_next_screenful(self) -> None:
+        """Draw the rows a page-down would show next, after the frame that's just been painted.
+
+        A page-down paints a screenful of rows never drawn before: drawing them ahead, while the
+        user reads, takes that work (about half of such a frame) off the next key's path."""
+        width = self.size.width
+        top, body, count = round(self.scroll_y), self._body_height(), self._displayed_count()
+        for index in range(top + body, min(top + 2 * body, count)):
+            if index != self.cursor_row:
+                self._row_strip(index, False, width)
+
     def _row_style(self, index: int, cursor: bool) -> Style:
         if cursor:
             return self.get_component_rich_style("lazy-table--cursor")
@@ -768,20 +804,33 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         return self.rich_style
 
     def _render_row(self, index: int, row: Row, cursor: bool, width: int) -> Strip:
+        """One row as segments, built directly: a cell is one segment with its padding (a rich
+        ``Text`` per row cost 4× as much, on every frame that scrolls)."""
         base = self._row_style(index, cursor)
-        line = Text(style=base, no_wrap=True, end="")
+        # The cursor's colours win over the cells' own.
+        over = Style(color=base.color, bgcolor=base.bgcolor) if cursor else None
         pad = " " * CELL_PADDING
         cells, styles = row.cells, row.styles
+        n_cells, n_styles = len(cells), len(styles)
+        segments: list[Segment] = []
+        plain: list[str] = []  # consecutive cells in the row's own style, joined into one segment
         for i, column in enumerate(self._columns):
-            cell = _fit(_clean(cells[i]) if i < len(cells) else "", max(1, column.width), column.numeric)
-            line.append(pad)
-            line.append(cell, style=styles[i] if i < len(styles) and styles[i] else None)
-            line.append(pad)
-        if cursor:  # the cursor's colours win over the cells' own
-            line.stylize(Style(color=base.color, bgcolor=base.bgcolor))
-        segments: list[Segment] = list(line.render(self.app.console))
+            cell = _fit(_clean(cells[i]) if i < n_cells else "", max(1, column.width), column.numeric)
+            cell_style = _parsed_style(styles[i]) if i < n_styles else None
+            if cell_style is None:
+                plain.append(pad + cell + pad)
+                continue
+            style = base + cell_style
+            if over is not None:
+                style += over
+            plain.append(pad)
+            segments.append(Segment("".join(plain), base))
+            plain = [pad]
+            segments.append(Segment(cell, style))
         # Wide enough for any horizontal scroll, so the cursor's colour reaches the right edge.
-        return Strip(segments, self._total_width).adjust_cell_length(self._total_width + width, base)
+        plain.append(" " * width)
+        segments.append(Segment("".join(plain), base))
+        return Strip(segments, self._total_width + width)
 
     def _header_strip(self, width: int) -> Strip:
         key = (self._revision, width)
@@ -824,8 +873,18 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         rows = self._displayed_count()
         extra = 1 if self.loading_more or not rows else 0
         size = Size(self._total_width, 1 + rows + extra)
-        if size != self.virtual_size:
-            self.virtual_size = size
+        old = self.virtual_size
+        if size == old:
+            return
+        if (size.width == old.width and self.show_vertical_scrollbar
+                and min(size.height, old.height) > self.scrollable_content_region.height):
+            # A long table got longer or shorter and stays long: only the scrollbar's proportions
+            # change. Setting `virtual_size` would lay out the whole screen (~4 ms a page, in the way of the
+            # frames keys are waiting for); this is what Textual itself does when no layout is due.
+            self.set_reactive(LazyTable.virtual_size, size)
+            self._scroll_update(size)
+            return
+        self.virtual_size = size
 
     def _data_changed(self) -> None:
         """Rows, columns or styles changed: drop every rendered strip and repaint."""
@@ -846,6 +905,15 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         start, end = max(index, top), min(index + count, top + body)
         if start < end:
             self.refresh(Region(0, start - top + 1, self.size.width, end - start))
+
+    def _refresh_scroll(self) -> None:
+        """Scrolled: repaint the table, without the screen-wide layout pass Textual asks for.
+
+        Textual lays out the screen again on every scroll so that a container's children move;
+        this table has no children, its lines are drawn from `scroll_offset` in `render_line`, and
+        the scrollbars follow `scroll_y` by themselves. The layout pass was ~5 ms of every frame
+        that scrolls (paging, holding a key) at 120×40 (benchmarks/key_latency.py)."""
+        self.refresh()
 
     def _scroll_to_cursor(self) -> None:
         """Scroll the least distance that shows the cursor's row."""

@@ -8,10 +8,13 @@ and whether the app can write (🔒 read-only by default).
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widgets import Static
 
 from ..data.ratelimits import RateLimitStatus, RateLimitTracker
@@ -28,6 +31,8 @@ class StatusLine(Horizontal):
         super().__init__(id=id)
         self._rate = rate
         self._unsubscribe: object = None
+        self._widths: dict[str, int] = {}
+        self._latest: RateLimitStatus | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="status-message", markup=False)
@@ -41,6 +46,7 @@ class StatusLine(Horizontal):
         self.set_interval(1.0, self._tick)
         if self._rate is not None:
             self._unsubscribe = self._rate.subscribe(self._budget_changed)
+            self.app.screen_change_signal.subscribe(self, self._screen_changed)
         if hasattr(self.app, "write_mode"):
             self.watch(self.app, "write_mode", self._lock_changed, init=True)
 
@@ -53,19 +59,45 @@ class StatusLine(Horizontal):
         self.call_later(self._set_budget, status)
 
     def _set_budget(self, status: RateLimitStatus) -> None:
-        if self.is_mounted:
+        if not self.is_mounted:
+            return
+        self._latest = status
+        # Only the line on the screen in view changes. A screen underneath that repaints makes
+        # Textual repaint the whole top screen (every page of a list being browsed on top of
+        # the lists screen was a full-screen frame); it catches up when it is shown again.
+        if self._in_view():
             self.budget = status
+
+    def _in_view(self) -> bool:
+        # Not `Screen.is_current`, which is also true of the screen just beneath the top one.
+        return self.screen is self.app.screen
+
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        if screen is self.screen and self._latest is not None and self._latest is not self.budget:
+            self.budget = self._latest
 
     def _lock_changed(self, write_mode: bool) -> None:
         self.write_mode = write_mode
 
     def _tick(self) -> None:
         """Countdowns (a rate-limit wait) move even when no response arrives."""
-        if self.budget.wait_until is not None:
+        if self.budget.wait_until is not None and self._in_view():
             self._show_budget()
 
     def watch_message(self, message: str) -> None:
-        self.query_one("#status-message", Static).update(Text(message, no_wrap=True, overflow="ellipsis"))
+        self._put("#status-message", Text(message, no_wrap=True, overflow="ellipsis"), fills_line=True)
+
+    def _put(self, selector: str, text: Text, *, fills_line: bool = False) -> None:
+        """Show `text`; lay the screen out again only if the text's width changed.
+
+        `Static.update` lays out the whole screen by default. The budget changes with every
+        response and the message with every page, so that was a full layout pass in the way of
+        the frames the keys wait for; "loaded 4,700 of 100,000" and "881/900" keep their width
+        most of the time (and the message's width is the line's, whatever it says)."""
+        width = text.cell_len
+        layout = not fills_line and self._widths.get(selector) != width
+        self._widths[selector] = width
+        self.query_one(selector, Static).update(text, layout=layout)
 
     def watch_budget(self) -> None:
         self._show_budget()
@@ -75,12 +107,12 @@ class StatusLine(Horizontal):
 
     def _show_budget(self) -> None:
         widget = self.query_one("#status-budget", Static)
-        widget.update(Text(self.budget.describe(), no_wrap=True))
+        self._put("#status-budget", Text(self.budget.describe(), no_wrap=True))
         level = self.budget.level
         widget.set_class(level == "low", "-low")
         widget.set_class(level == "exhausted", "-exhausted")
 
     def _show_lock(self) -> None:
         widget = self.query_one("#status-lock", Static)
-        widget.update("✎ WRITE MODE" if self.write_mode else "🔒 read-only")
+        self._put("#status-lock", Text("✎ WRITE MODE" if self.write_mode else "🔒 read-only"))
         widget.set_class(self.write_mode, "-unlocked")
