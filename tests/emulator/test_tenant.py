@@ -55,3 +55,30 @@ def test_scale_grows_the_deal_pipeline() -> None:
     store = build_demo_tenant(scale=2500, now=NOW, companies=300, persons=600)
     assert store.list_size(DEAL_PIPELINE_ID) == 2500
     assert len({e.entity_id for e in store.list_entries(DEAL_PIPELINE_ID)}) == 2500
+
+
+def test_faster_draws_match_cpython_random() -> None:
+    """The generator's own randint/choice draw exactly what random.Random's would."""
+    import random
+
+    from affinity_tui.emulator.tenant import _Random
+
+    ours, theirs = _Random(11), random.Random(11)
+    for n in (1, 2, 3, 7, 12, 100, 1000, 2**20 + 3):
+        assert [ours.randint(-5, n) for _ in range(50)] == [theirs.randint(-5, n) for _ in range(50)]
+        seq = list(range(n if n < 5000 else 5000))
+        assert [ours.choice(seq) for _ in range(50)] == [theirs.choice(seq) for _ in range(50)]
+    assert ours.random() == theirs.random()  # still in step
+
+
+def test_deferred_activity_is_the_same_tenant_once_settled() -> None:
+    """The demo defers emails and meetings (cold start); settled, nothing differs."""
+    import pickle
+
+    eager = build_demo_tenant(5, 300, NOW)
+    lazy = build_demo_tenant(5, 300, NOW, defer_activity=True)
+    assert not lazy.settled and not lazy.interactions and not lazy.relationship_strengths
+    assert eager.settled and eager.interactions
+    lazy.settle()
+    assert lazy.settled
+    assert pickle.dumps(lazy) == pickle.dumps(eager)

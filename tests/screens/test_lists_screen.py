@@ -158,3 +158,25 @@ async def test_a_wrong_key_leaves_an_empty_table_and_the_app_up(emulator: Emulat
         assert status_text(app) == "Could not load the lists"
         assert app.sub_title == "not connected"
     assert {entry.status for entry in emulator.log.entries} == {401}
+
+
+async def test_a_hidden_screens_status_line_waits_and_catches_up(app: AffinityApp) -> None:
+    """Only the status line in view follows the API budget (a screen underneath that repaints
+    makes Textual repaint the whole top screen); shown again, it shows the latest budget."""
+    from affinity_tui.widgets.status_line import StatusLine
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lists_screen = app.screen
+        lists_line = lists_screen.query_one(StatusLine)
+        before = lists_line.budget
+        await pilot.press("enter")  # Deal Pipeline: its requests spend budget
+        await until(pilot, lambda: isinstance(app.screen, ListEntriesScreen), what="the entries screen")
+        await settle(pilot)
+        top_line = app.screen.query_one(StatusLine)
+        assert top_line.budget.per_minute != before.per_minute
+        assert lists_line.budget is before  # not repainted while hidden
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is lists_screen)
+        await pilot.pause()
+        assert lists_line.budget.per_minute == top_line.budget.per_minute

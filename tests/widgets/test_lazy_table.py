@@ -474,3 +474,41 @@ async def test_set_rows_keeps_the_cursor_on_the_same_key() -> None:
         assert table.cursor_key == 3 and table.cursor_row == 1
         table.move_cursor(1000)
         assert table.cursor_row == 19
+
+
+async def test_pages_appended_to_a_long_table_keep_its_scrollbar_in_step() -> None:
+    """Growing a table that already scrolls changes only its scrollbar (no screen layout pass);
+    the scrollbar must still measure every row, and the new rows must be reachable."""
+    app = Host(page(0, 100))
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(LazyTable)
+        await pilot.pause()
+        assert table.show_vertical_scrollbar
+        for start in (100, 200, 300):
+            table.append_rows(page(start, 100))
+            await pilot.pause()
+            assert table.virtual_size.height == 1 + start + 100
+            assert table.vertical_scrollbar.window_virtual_size == 1 + start + 100
+        await pilot.press("G")
+        assert table.cursor_key == 399
+        assert body_keys(table)[-1] == 399
+        table.loading_more = True  # the "Loading more…" line, then gone again
+        await pilot.pause()
+        assert table.virtual_size.height == 402
+        table.loading_more = False
+        await pilot.pause()
+        assert table.virtual_size.height == 401 and table.vertical_scrollbar.window_virtual_size == 401
+
+
+async def test_the_next_screenful_is_drawn_ahead_after_a_move() -> None:
+    app = Host(page(0, 200))
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(LazyTable)
+        await pilot.press("down")
+        await pilot.pause()
+        width = table.size.width
+        ahead = [key for key in table._strips.keys() if key[3] == width and not key[1]]
+        assert {key[0] for key in ahead} >= set(range(BODY, 2 * BODY))
+        await pilot.press("pagedown")
+        assert body_keys(table) == list(range(BODY, 2 * BODY))  # drawn from those strips
+        assert lines(table)[1].startswith(" Company 00029")
