@@ -87,7 +87,7 @@ class StatusLine(Horizontal):
     def watch_message(self, message: str) -> None:
         self._put("#status-message", Text(message, no_wrap=True, overflow="ellipsis"), fills_line=True)
 
-    def _put(self, selector: str, text: Text, *, fills_line: bool = False) -> None:
+    def _put(self, selector: str, text: Text, *, fills_line: bool = False) -> Static:
         """Show `text`; lay the screen out again only if the text's width changed.
 
         `Static.update` lays out the whole screen by default. The budget changes with every
@@ -97,7 +97,9 @@ class StatusLine(Horizontal):
         width = text.cell_len
         layout = not fills_line and self._widths.get(selector) != width
         self._widths[selector] = width
-        self.query_one(selector, Static).update(text, layout=layout)
+        widget = self.query_one(selector, Static)
+        widget.update(text, layout=layout)
+        return widget
 
     def watch_budget(self) -> None:
         self._show_budget()
@@ -106,13 +108,11 @@ class StatusLine(Horizontal):
         self._show_lock()
 
     def _show_budget(self) -> None:
-        widget = self.query_one("#status-budget", Static)
-        self._put("#status-budget", Text(self.budget.describe(), no_wrap=True))
+        widget = self._put("#status-budget", Text(self.budget.describe(), no_wrap=True))
         level = self.budget.level
         widget.set_class(level == "low", "-low")
         widget.set_class(level == "exhausted", "-exhausted")
 
     def _show_lock(self) -> None:
-        widget = self.query_one("#status-lock", Static)
-        self._put("#status-lock", Text("✎ WRITE MODE" if self.write_mode else "🔒 read-only"))
+        widget = self._put("#status-lock", Text("✎ WRITE MODE" if self.write_mode else "🔒 read-only"))
         widget.set_class(self.write_mode, "-unlocked")
