@@ -512,13 +512,3 @@ async def test_the_next_screenful_is_drawn_ahead_after_a_move() -> None:
         await pilot.press("pagedown")
         assert body_keys(table) == list(range(BODY, 2 * BODY))  # drawn from those strips
         assert lines(table)[1].startswith(" Company 00029")
-
-
-def test_text_sort_keys_as_bytes_keep_pythons_order() -> None:
-    from affinity_tui.widgets.lazy_table import _fast_text_keys
-
-    words = ["zoë", "zoe", "Ωmega", "émile", "e\u0301mile", "a—b", "a-b", "😀", "\ud800x", "abc", "ab", None]
-    fast = _fast_text_keys(words)
-    present = [i for i, w in enumerate(words) if w is not None]
-    assert sorted(present, key=fast.__getitem__) == sorted(present, key=words.__getitem__)
-    assert _fast_text_keys([1, "a", None]) == [1, "a", None]  # not all text: left alone
