@@ -39,6 +39,8 @@ from affinity.models.entities import Company, ListEntryWithEntity, Opportunity, 
 from affinity.models.pagination import FilterStats, PaginatedResponse
 from affinity.types import AnyFieldId, EnrichedFieldId, FieldId, ListId, SavedViewId
 
+from .page_types import kept
+
 T = TypeVar("T")
 Entity = Person | Company | Opportunity
 EntityKind = Literal["person", "company", "opportunity"]
@@ -203,8 +205,8 @@ class EntriesCursor(_UrlCursor[ListEntryWithEntity]):
             page, total = await asyncio.gather(
                 entries.list(field_ids=self._field_ids or None, limit=self._page_size),
                 _list_size(self._client, self.list_id))
-            return self._page_of(page.data, page.next_cursor, total)
-        page = await entries.list(cursor=self._next)
+            return self._page_of(kept(page).data, page.next_cursor, total)
+        page = kept(await entries.list(cursor=self._next))
         return self._page_of(page.data, page.next_cursor)
 
 
@@ -286,7 +288,7 @@ class EntityCursor(_UrlCursor[Entity]):
             page = await self._client.companies.list(field_ids=self._field_ids or None, limit=self._page_size)
         else:
             page = await self._client.opportunities.list(limit=self._page_size)
-        return self._page_of(list[Entity](page.data), page.next_cursor)
+        return self._page_of(list[Entity](kept(page).data), page.next_cursor)
 
     async def _service_list_cursor(self, cursor: str) -> PaginatedResponse[Any]:
         if self.kind == "person":
@@ -434,7 +436,7 @@ class FilteredEntriesCursor(PageCursor[ListEntryWithEntity]):
                 filter=self.expression, field_ids=self._field_ids or None, limit=self._page_size,
                 progress_callback=self._progress)
         try:
-            page = await _WarningsRouted(anext(self._pages), self._warned)
+            page = kept(await _WarningsRouted(anext(self._pages), self._warned))
         except StopAsyncIteration:
             return _Fetched([], has_more=False, total=self.matched)
         except BaseException:

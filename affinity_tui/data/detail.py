@@ -58,6 +58,7 @@ from affinity.types import (
 )
 
 from .note_text import first_line, html_to_text, markdownish_to_text, terminal_safe
+from .page_types import kept
 from .values import EMPTY_TEXT, NOT_FETCHED_TEXT, format_datetime, format_value
 
 EntityKind = Literal["person", "company", "opportunity"]
@@ -263,13 +264,13 @@ async def _pages(first: Callable[[], Awaitable[PaginatedResponse[T]]],
                  more: Callable[[str], Awaitable[PaginatedResponse[T]]] | None,
                  max_pages: int = MAX_PAGES) -> tuple[list[T], bool]:
     """Items of up to ``max_pages`` pages, and whether that was all of them."""
-    page = await first()
+    page = kept(await first())
     items = list(page.data)
     for _ in range(max_pages - 1):
         cursor = page.next_cursor
         if not cursor or more is None:
             break
-        page = await more(cursor)
+        page = kept(await more(cursor))
         items.extend(page.data)
     return items, not page.next_cursor
 

@@ -49,6 +49,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from affinity_tui.data.rows import Column, Row
+from affinity_tui.widgets.scrollbar_thumb import set_quietly
 from affinity_tui.widgets.table_order import InsertKey, SortKeyColumns, sort_order
 
 __all__ = ["LazyTable"]
@@ -586,8 +587,11 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._data_changed()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
+        # ScrollView's watcher, but the scrollbar is repainted only when its thumb moves.
+        if self.show_vertical_scrollbar:
+            set_quietly(self.vertical_scrollbar, position=new_value)
         if round(old_value) != round(new_value):
+            self.refresh(self.size.region)
             self._check_need_more()
 
     def notify_style_update(self) -> None:
@@ -824,11 +828,13 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
             return
         if (size.width == old.width and self.show_vertical_scrollbar
                 and min(size.height, old.height) > self.scrollable_content_region.height):
-            # A long table got longer or shorter and stays long: only the scrollbar's proportions
-            # change. Setting `virtual_size` would lay out the whole screen (~4 ms a page, in the way of the
-            # frames keys are waiting for); this is what Textual itself does when no layout is due.
+            # A long table got longer or shorter and stays long. Setting `virtual_size` would lay
+            # out the whole screen (~4 ms a page, in the way of the frames keys are waiting for);
+            # Textual itself only updates the scrollbars when no layout is due. Only the vertical
+            # bar's proportions change, and most often not its drawing (see scrollbar_thumb).
             self.set_reactive(LazyTable.virtual_size, size)
-            self._scroll_update(size)
+            set_quietly(self.vertical_scrollbar, virtual_size=size.height)
+            self.scroll_y = self.validate_scroll_y(self.scroll_y)
             return
         self.virtual_size = size
 

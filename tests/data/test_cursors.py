@@ -271,3 +271,49 @@ async def test_entity_cursor_fetches_requested_fields(client: AsyncAffinity, emu
     assert all(set(c.fields.data) == {"affinity-data-location", "field-3001"} for c in page.models)
     portfolio = await drain(EntriesCursor(client, ListId(PORTFOLIO_ID), page_size=50))
     assert len(portfolio) == emu.store.list_size(PORTFOLIO_ID)
+
+
+# ---- the SDK's page classes outlive their pages -------------------------------------------------
+def _page_class_ref(model: type[Any], keep: bool) -> Any:
+    """A weak reference to the class of a page built the way the SDK builds one (in a function)."""
+    import weakref
+
+    from affinity.models.pagination import PaginatedResponse
+
+    from affinity_tui.data.page_types import kept
+
+    page = PaginatedResponse[model](data=[])  # type: ignore[valid-type]
+    if keep:
+        kept(page)
+    return weakref.ref(type(page))
+
+
+def test_kept_page_classes_survive_their_pages() -> None:
+    import gc
+
+    from affinity.models.secondary import Webhook
+    from affinity.models.entities import ListSummary
+
+    control = _page_class_ref(Webhook, keep=False)
+    gc.collect()
+    assert control() is None, "pydantic now keeps generic classes alive: page_types is no longer needed"
+    ref = _page_class_ref(ListSummary, keep=True)
+    gc.collect()
+    assert ref() is not None
+
+
+async def test_every_cursor_page_goes_through_kept(client: AsyncAffinity, monkeypatch: pytest.MonkeyPatch) -> None:
+    from affinity.models.pagination import PaginatedResponse
+
+    import affinity_tui.data.cursors as cursors
+
+    seen: list[type[Any]] = []
+    monkeypatch.setattr(cursors, "kept", lambda page: seen.append(type(page)) or page)
+    cursor = EntriesCursor(client, PIPELINE, page_size=10)
+    await cursor.next_page()
+    await cursor.next_page()
+    await EntityCursor(client, "person", page_size=10).next_page()
+    filtered = FilteredEntriesCursor(client, PIPELINE, parse('Status = "Diligence"'), page_size=10)
+    await filtered.next_page()
+    await filtered.aclose()
+    assert len(seen) == 4 and all(issubclass(t, PaginatedResponse) for t in seen)
