@@ -100,7 +100,7 @@ def _collector_paused() -> Iterator[None]:
     classes, pydantic validators, the demo tenant) and creates almost no garbage, yet Python's
     cyclic collector would scan them again and again while they are made: pausing it saves about
     100 ms of a cold start (benchmarks/cold_start.py). What exists afterwards is frozen out of
-    later full collections, as the app does for loaded rows."""
+    later full collections."""
     gc.disable()
     try:
         yield

@@ -8,7 +8,6 @@ browser, copy, local sort, refresh, back) and leaves the loading to each screen.
 from __future__ import annotations
 
 import asyncio
-import gc
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -259,7 +258,6 @@ class TableScreen(Screen[None]):
         table = self.table
         table.loading_more = False
         table.more_available = has_more
-        self.keep_rows_out_of_gc()
         self._report()
 
     def load_more(self) -> None:
@@ -289,7 +287,6 @@ class TableScreen(Screen[None]):
             return
         table.append_rows(rows)
         has_more = page.has_more
-        del page, rows  # the SDK models are garbage now: collect them before freezing the rows
         await _let_input_through()
         if cursor is self.cursor:
             self._page_done(has_more)
@@ -306,14 +303,3 @@ class TableScreen(Screen[None]):
                 await _let_input_through()
             rows.extend(self.rows_of(models[start:start + ROWS_PER_STEP], columns))
         return rows
-
-    @staticmethod
-    def keep_rows_out_of_gc() -> None:
-        """Call after a page's rows are in the table and its SDK models are dropped.
-
-        Python's full garbage collections walk every live object; with 100,000 loaded rows each
-        one stalled the event loop for up to 240 ms (benchmarks/key_latency.py). Loaded rows live
-        as long as the table, so they are collected once (cheap: only this page is unfrozen)
-        and then frozen out of later collections."""
-        gc.collect()
-        gc.freeze()

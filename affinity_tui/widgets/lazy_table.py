@@ -1,7 +1,7 @@
 """``LazyTable``: a read-only table for 100,000+ rows that arrive page by page.
 
 Built on Textual's Line API (``ScrollView.render_line``), the technique of toolong's
-``LogLines``: the widget keeps plain ``Row`` objects in Python lists, sets ``virtual_size`` to
+``LogLines``: the widget keeps rows as plain tuples in Python lists, sets ``virtual_size`` to
 their count and formats only the lines on screen, caching the formatted ``Strip``s in an
 ``LRUCache``. The built-in ``DataTable`` measures every cell of every new row and blocks the event
 loop for seconds at this size (anchors-tui.md §4); this widget never measures cells (column
@@ -11,6 +11,12 @@ Layout of the virtual canvas: line 0 is the header, which ``render_line`` always
 top (it scrolls horizontally with the body, never vertically); line ``i + 1`` is row ``i`` of the
 displayed rows; one more line shows "Loading more…" or the empty text when needed. So
 ``scroll_offset.y`` is the index of the first row on screen.
+
+Rows are stored as plain tuples (``_Packed``: a ``Row``'s fields in order), not ``Row`` objects.
+Python's garbage collector stops tracking a tuple of strings and numbers, so 100,000 loaded rows
+cost a full collection nothing; ``Row`` objects (like any class instance) stay tracked, and each
+full collection walked all of them (~200 ms at 100k). A ``Row`` is rebuilt on demand for the
+public API (``rows``, ``current_row``, messages).
 
 Sorting and the quick filter work on the loaded rows only. The widget keeps ``_all`` (rows in
 arrival order), ``_keys`` (each column's sort keys in arrival order, see ``table_order``) and,
@@ -35,7 +41,7 @@ from functools import lru_cache
 from itertools import compress
 from typing import ClassVar, overload
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len, get_character_cell_size, set_cell_size
 from rich.segment import Segment
 from rich.errors import StyleSyntaxError
 from rich.style import Style
@@ -49,6 +55,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from affinity_tui.data.rows import Column, Row
+from affinity_tui.widgets.packed_rows import CELLS, KEY, SORT_KEYS, STYLES, Packed, haystack, pack, unpack
 from affinity_tui.widgets.scrollbar_thumb import set_quietly
 from affinity_tui.widgets.table_order import InsertKey, SortKeyColumns, sort_order
 
@@ -79,6 +86,40 @@ def _parsed_style(definition: str | None) -> Style | None:
         return Style.parse(definition)
     except StyleSyntaxError:
         return None
+
+
+def _cut(segments: list[Segment], start: int, end: int) -> list[Segment]:
+    """The cells ``start`` to ``end`` of a line; a wide character cut in two becomes a space."""
+    out: list[Segment] = []
+    position = 0
+    for text, style, _ in segments:
+        length = len(text) if text.isascii() else cell_len(text)
+        stop = position + length
+        if stop > start and position < end:
+            if position < start or stop > end:
+                text = _cells(text, max(0, start - position), min(length, end - position))
+            out.append(Segment(text, style))
+        position = stop
+        if position >= end:
+            break
+    return out
+
+
+def _cells(text: str, start: int, end: int) -> str:
+    """Cells ``start`` to ``end`` of ``text``."""
+    if text.isascii():
+        return text[start:end]
+    out: list[str] = []
+    position = 0
+    for char in text:
+        size = get_character_cell_size(char)
+        stop = position + size
+        if stop > start and position < end:
+            out.append(char if position >= start and stop <= end else " " * (min(stop, end) - max(position, start)))
+        position = stop
+        if position >= end:
+            break
+    return "".join(out)
 
 
 def _fit(text: str, width: int, right: bool = False) -> str:
@@ -130,7 +171,7 @@ class _LoadedRows(Sequence[Row]):
 
     __slots__ = ("_rows",)
 
-    def __init__(self, rows: list[Row]) -> None:
+    def __init__(self, rows: list[Packed]) -> None:
         self._rows = rows
 
     def __len__(self) -> int:
@@ -144,11 +185,11 @@ class _LoadedRows(Sequence[Row]):
 
     def __getitem__(self, index: int | slice) -> Row | Sequence[Row]:
         if isinstance(index, slice):
-            return tuple(self._rows[index])
-        return self._rows[index]
+            return tuple(map(unpack, self._rows[index]))
+        return unpack(self._rows[index])
 
     def __iter__(self) -> Iterator[Row]:
-        return iter(self._rows)
+        return map(unpack, self._rows)
 
 
 class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
@@ -246,7 +287,7 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._columns: tuple[Column, ...] = ()
         self._column_offsets: tuple[int, ...] = ()
         self._total_width = 0
-        self._all: list[Row] = []
+        self._all: list[Packed] = []
         self._keys = SortKeyColumns()
         self._order: list[int] | None = None
         self._match: list[bool] | None = None
@@ -257,12 +298,12 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._quick_filter = ""
         self._needle = ""
         self._revision = 0
-        self._strips: LRUCache[tuple[int, bool, int, int], Strip] = LRUCache(1024)
+        self._strips: LRUCache[tuple[int, bool, int, int, int], Strip] = LRUCache(256)
         self._warm_pending = False
         self._header: tuple[tuple[int, int], Strip] | None = None
         self._need_more_posted = False
         self._retry_on_move = False
-        self._highlighted: Row | None = None
+        self._highlighted: Packed | None = None
         self.set_reactive(LazyTable.empty_text, empty_text)
         self.set_columns(columns)
 
@@ -285,14 +326,14 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
     @property
     def current_row(self) -> Row | None:
         """The row under the cursor, or ``None`` when no row is displayed."""
-        cursor = self.cursor_row
-        return self._row(cursor) if 0 <= cursor < self._displayed_count() else None
+        packed = self._current_packed()
+        return None if packed is None else unpack(packed)
 
     @property
     def cursor_key(self) -> int | None:
         """``Row.key`` of the row under the cursor."""
-        row = self.current_row
-        return None if row is None else row.key
+        packed = self._current_packed()
+        return None if packed is None else packed[KEY]
 
     @property
     def sort_column(self) -> int | None:
@@ -318,7 +359,7 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._column_offsets = tuple(offsets)
         self._total_width = offsets[-1]
         if changed:
-            self._keys.reset(len(columns), self._all)
+            self._keys.reset(len(columns), (row[SORT_KEYS] for row in self._all))
         if changed and self._sort_column is not None:
             keep = self._cursor_arrival()
             self._sort_column = None
@@ -332,13 +373,13 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def set_rows(self, rows: Iterable[Row]) -> None:
         """Replace every row; keeps the sort, the quick filter and the cursor's row key if present."""
-        current = self.current_row
-        self._all = list(rows)
-        self._keys.reset(len(self._columns), self._all)
+        current = self._current_packed()
+        self._all = list(map(pack, rows))
+        self._keys.reset(len(self._columns), (row[SORT_KEYS] for row in self._all))
         keep = None
         if current is not None:
-            key = current.key
-            keep = next((i for i, row in enumerate(self._all) if row.key == key), None)
+            key = current[KEY]
+            keep = next((i for i, row in enumerate(self._all) if row[KEY] == key), None)
         self._rebuild_order()
         self._rebuild_filter()
         self._put_cursor_on(keep)
@@ -354,7 +395,7 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def append_rows(self, rows: Iterable[Row]) -> None:
         """Add a page of rows: O(page) unsorted, O(page · log n) inserts while sorted."""
-        page = list(rows)
+        page = list(map(pack, rows))
         self._need_more_posted = False
         if not page:
             self._update_virtual_size()
@@ -362,11 +403,11 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         old_count = self._displayed_count()
         start = len(self._all)
         self._all.extend(page)
-        self._keys.extend(page)
+        self._keys.extend(row[SORT_KEYS] for row in page)
         new = range(start, start + len(page))
         if self._match is not None:
             needle = self._needle
-            self._match.extend(needle in _haystack(row) for row in page)
+            self._match.extend(needle in haystack(row) for row in page)
         if self._order is not None:
             self._insert_sorted(new)
         elif self._view is not None and self._match is not None:
@@ -437,7 +478,15 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         return range(len(self._all))
 
     def _row(self, index: int) -> Row:
-        """The displayed row at ``index`` (0 <= index < displayed count)."""
+        """The displayed row at ``index`` (0 <= index < displayed count), as a ``Row``."""
+        return unpack(self._packed(index))
+
+    def _current_packed(self) -> Packed | None:
+        cursor = self.cursor_row
+        return self._packed(cursor) if 0 <= cursor < self._displayed_count() else None
+
+    def _packed(self, index: int) -> Packed:
+        """The displayed row at ``index`` (0 <= index < displayed count), as stored."""
         if self._view is not None:
             return self._all[self._view[index]]
         if self._order is not None:
@@ -483,13 +532,13 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         if narrowing and self._view is not None:
             match = [False] * len(rows)
             for i in self._view:
-                if needle in _haystack(rows[i]):
+                if needle in haystack(rows[i]):
                     match[i] = True
             self._match = match
             self._view = [i for i in self._view if match[i]]
             return
         # Arrival order visits rows in memory order: three times faster than sorted order.
-        self._match = [needle in _haystack(row) for row in rows]
+        self._match = [needle in haystack(row) for row in rows]
         self._refilter()
 
     def _refilter(self) -> None:
@@ -712,8 +761,7 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         index = scroll_y + y - 1
         count = self._displayed_count()
         if index < count:
-            return self._row_strip(index, index == self.cursor_row, width).crop_extend(
-                scroll_x, scroll_x + width, None)
+            return self._row_strip(index, index == self.cursor_row, width)
         if index == count:
             if self.loading_more:
                 text = "Loading more…" if count else "Loading…"
@@ -727,11 +775,12 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         return Strip.blank(width, self.rich_style)
 
     def _row_strip(self, index: int, cursor: bool, width: int) -> Strip:
-        """Row ``index`` drawn (cached until rows, columns or styles change)."""
-        key = (index, cursor, self._revision, width)
+        """Row ``index`` drawn as seen (cached until rows, columns, styles or the scroll change)."""
+        x = round(self.scroll_x)
+        key = (index, cursor, self._revision, width, x)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._render_row(index, self._row(index), cursor, width)
+            strip = self._render_row(index, self._packed(index), cursor, x, width)
             self._strips[key] = strip
         return strip
 
@@ -753,14 +802,17 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
             return self.get_component_rich_style("lazy-table--even-row")
         return self.rich_style
 
-    def _render_row(self, index: int, row: Row, cursor: bool, width: int) -> Strip:
-        """One row as segments, built directly: a cell is one segment with its padding (a rich
-        ``Text`` per row cost 4× as much, on every frame that scrolls)."""
+    def _render_row(self, index: int, row: Packed, cursor: bool, x: int, width: int) -> Strip:
+        """The ``width`` cells of one row from column ``x``, as segments built directly: a cell
+        is one segment with its padding (a rich ``Text`` per row cost 4× as much, on every frame
+        that scrolls). Cut here, not with ``Strip.crop``: that goes through rich's
+        ``Segment.split_cells``, whose 16,384-entry cache then held every row's text: ~80,000
+        objects that each full garbage collection walked (~60 ms)."""
         base = self._row_style(index, cursor)
         # The cursor's colours win over the cells' own.
         over = Style(color=base.color, bgcolor=base.bgcolor) if cursor else None
         pad = " " * CELL_PADDING
-        cells, styles = row.cells, row.styles
+        cells, styles = row[CELLS], row[STYLES]
         n_cells, n_styles = len(cells), len(styles)
         segments: list[Segment] = []
         plain: list[str] = []  # consecutive cells in the row's own style, joined into one segment
@@ -780,7 +832,7 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         # Wide enough for any horizontal scroll, so the cursor's colour reaches the right edge.
         plain.append(" " * width)
         segments.append(Segment("".join(plain), base))
-        return Strip(segments, self._total_width + width)
+        return Strip(_cut(segments, x, x + width), width)
 
     def _header_strip(self, width: int) -> Strip:
         key = (self._revision, width)
@@ -870,10 +922,10 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
             self.scroll_to(y=index - body + 1, animate=False, force=True)
 
     def _emit_highlight(self) -> None:
-        row = self.current_row
-        if row is not None and row is not self._highlighted:
-            self.post_message(self.RowHighlighted(self, row, self.cursor_row))
-        self._highlighted = row
+        packed = self._current_packed()
+        if packed is not None and packed is not self._highlighted:
+            self.post_message(self.RowHighlighted(self, unpack(packed), self.cursor_row))
+        self._highlighted = packed
 
     def _check_need_more(self, auto: bool = False) -> None:
         """Post ``NeedMoreRows`` once if the cursor or the view is within two screens of the end.
@@ -894,8 +946,3 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         if last - self.cursor_row <= 2 * body or last - bottom <= 2 * body:
             self._need_more_posted = True
             self.post_message(self.NeedMoreRows(self))
-
-
-def _haystack(row: Row) -> str:
-    """The text the quick filter searches in: every cell, case-folded (built with the row)."""
-    return row.search_text or "\x1f".join(row.cells).casefold()

@@ -305,7 +305,7 @@ async def test_sort_numeric_text_none_last_toggle_and_cursor_key() -> None:
         await pilot.pause()
         assert [r.key for r in table.rows] == [1, 4, 3, 5, 6, 2]
         assert table.sort_reverse and "Amount ▼" in lines(table)[0]
-        assert table.cursor_key == 3 and table.current_row is table.rows[2]
+        assert table.cursor_key == 3 and table.current_row == table.rows[2]
 
         table.sort_by(NAME)  # text, "" last
         await pilot.pause()
@@ -512,3 +512,46 @@ async def test_the_next_screenful_is_drawn_ahead_after_a_move() -> None:
         await pilot.press("pagedown")
         assert body_keys(table) == list(range(BODY, 2 * BODY))  # drawn from those strips
         assert lines(table)[1].startswith(" Company 00029")
+
+
+def test_cutting_a_line_keeps_cells_and_blanks_a_split_wide_character() -> None:
+    from rich.segment import Segment
+
+    from affinity_tui.widgets.lazy_table import _cut
+
+    line = [Segment("ab漢字cd"), Segment("xyz")]  # cells: a b 漢漢 字字 c d x y z
+    assert "".join(s.text for s in _cut(line, 0, 11)) == "ab漢字cdxyz"
+    assert "".join(s.text for s in _cut(line, 3, 8)) == " 字cd"  # 漢 cut in two: a space
+    assert "".join(s.text for s in _cut(line, 1, 5)) == "b漢 "  # and 字 too
+    assert [s.text for s in _cut(line, 8, 10)] == ["xy"]
+
+
+async def test_a_scrolled_row_shows_exactly_the_cells_in_view() -> None:
+    from rich.cells import cell_len
+
+    rows = [Row(1, "company", 1, ("漢字の会社名前", "1", "Owner", "Stage"), (None, "green", None, None), (1,) * 4)]
+    app = Host(rows, columns=WIDE_COLUMNS)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(LazyTable)
+        assert table.render_line(1).text.startswith(" 漢字の会社名前 ")
+        for x in (1, 2, 3, 32):  # through the wide characters, then at the next column
+            table.scroll_to(x=x, animate=False, force=True)
+            await pilot.pause()
+            line = table.render_line(1)
+            assert line.cell_length == cell_len(line.text) == table.size.width
+            header = table.render_line(0).text
+            assert cell_len(line.text[:line.text.index("Owner")]) == cell_len(header[:header.index("Owner")])
+        assert table.render_line(1).text.startswith(" " * 12 + "1  Owner")  # the Amount column, right-aligned
+
+
+async def test_loaded_rows_are_not_tracked_by_the_garbage_collector() -> None:
+    """Stored rows are plain tuples of plain values, so full collections never walk them."""
+    import gc
+
+    tracked_extra = Row(7, "person", 7, ("Ada",), (None,), ("ada",), {"email": "ada@example.com"})
+    app = Host([*page(0, 200), tracked_extra])
+    async with app.run_test(size=SIZE):
+        table = app.query_one(LazyTable)
+        gc.collect()
+        assert not any(gc.is_tracked(row) for row in table._all)
+        assert table.loaded_rows[-1] == tracked_extra and table.loaded_rows[-1].extra == {"email": "ada@example.com"}

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from affinity_tui.data.rows import Row
 from affinity_tui.widgets.table_order import InsertKey, SortKeyColumns, sort_order, stored_key
 
 
-def keyed(key: int, *sort_keys: Any) -> Row:
-    return Row(key, "company", key, tuple(str(k) for k in sort_keys), (None,) * len(sort_keys), tuple(sort_keys))
+def keyed(key: int, *sort_keys: Any) -> tuple[Any, ...]:
+    """One row's sort keys (what the table hands the columns)."""
+    return tuple(sort_keys)
 
 
 def reference(values: list[Any], reverse: bool) -> list[int]:
