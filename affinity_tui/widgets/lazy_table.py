@@ -12,11 +12,11 @@ top (it scrolls horizontally with the body, never vertically); line ``i + 1`` is
 displayed rows; one more line shows "Loading more…" or the empty text when needed. So
 ``scroll_offset.y`` is the index of the first row on screen.
 
-Rows are stored as plain tuples (``_Packed``: a ``Row``'s fields in order), not ``Row`` objects.
-Python's garbage collector stops tracking a tuple of strings and numbers, so 100,000 loaded rows
-cost a full collection nothing; ``Row`` objects (like any class instance) stay tracked, and each
-full collection walked all of them (~200 ms at 100k). A ``Row`` is rebuilt on demand for the
-public API (``rows``, ``current_row``, messages).
+Rows are stored as plain tuples (``packed_rows.Packed``: a ``Row``'s fields in order), not
+``Row`` objects: Python's garbage collector stops tracking a tuple of strings and numbers, so
+100,000 loaded rows cost a full collection almost nothing, while ``Row`` objects (like any class
+instance) stay tracked and every full collection walked them all. A ``Row`` is rebuilt on demand
+for the public API (``rows``, ``current_row``, messages).
 
 Sorting and the quick filter work on the loaded rows only. The widget keeps ``_all`` (rows in
 arrival order), ``_keys`` (each column's sort keys in arrival order, see ``table_order``) and,

@@ -2,8 +2,9 @@
 
 Why: CPython's garbage collector untracks a tuple that holds only strings, numbers and other
 such tuples, so 100,000 loaded rows stored this way are never walked by a collection. ``Row``
-instances (like instances of any class) stay tracked: every full collection walked them all,
-~200 ms with 100,000 loaded (benchmarks/memory.py). The screens used to freeze them out of the
+instances (like instances of any class) stay tracked, and every full collection walks them all:
+without the freeze below, full collections reached 190 ms while 100,000 rows loaded (150 loop
+stalls over 50 ms; benchmarks/memory.py). The screens used to freeze them out of the
 collector with ``gc.freeze()`` after each page instead, which also froze whatever short-lived
 cycles were alive at that moment (Textual's ``Strip`` caches itself, a finished worker is a
 cycle), leaking them for good: 50 MB at 100,000 rows.
