@@ -1,14 +1,14 @@
 """The loaded rows' sort keys, kept column by column, and the sort orders built from them.
 
 Why columns: sorting 100,000 loaded rows by reading each row's ``sort_keys`` tuple spent ~50 ms
-on cache misses (rows are scattered over the heap) before a single comparison. One list per
-column, filled while each page is still hot in the cache, costs ~0.2 ms per page and 8 bytes per
+on cache misses (rows are scattered over the heap) before a single comparison. Gathering each
+column's keys while the page is still hot in the cache costs ~0.2 ms per page and 8 bytes per
 row and column, and the sort then starts at once (benchmarks/local_ops.py).
 
 Each column is kept as one tuple per page, not one long list: the garbage collector stops
-tracking a tuple of plain values, while a full collection visits every item of every list, and
-a dozen 100,000-item lists made each full collection ~30 ms longer. A column is flattened into a
-list when sorted by (~1 ms at 100k), and only the last one asked for is kept flat.
+tracking a tuple of plain values, while a full collection visits every item of every list (a
+dozen 100,000-item lists cost ~30 ms a collection on a synthetic heap). A column is flattened
+into a list when sorted by (~1 ms at 100k), and only the last one asked for is kept flat.
 
 Keys are stored ready to compare: a missing value (``None``, ``""``) is ``None``, so "is it
 missing" is an identity test that never touches the key; text is UTF-8 ``bytes``, which sorts in

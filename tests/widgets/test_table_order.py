@@ -77,3 +77,15 @@ def test_insert_keys_place_rows_where_a_full_sort_would() -> None:
                 return InsertKey(values[i], reverse, normalize)
             order.insert(bisect_right(order, key(arrival), key=key), arrival)
         assert order == reference(values, reverse)
+
+
+def test_a_flattened_column_follows_later_pages_and_other_columns_stay_right() -> None:
+    columns = SortKeyColumns()
+    columns.reset(2, [keyed(1, "b", 2), keyed(2, "a", 1)])
+    first = columns[0]
+    assert first == [b"b", b"a"]
+    columns.extend([keyed(3, "c", 3)])
+    assert columns[0] == [b"b", b"a", b"c"]  # the same list, grown by the new page
+    assert columns[1] == [2, 1, 3]
+    columns.extend([keyed(4, "d", 4), keyed(5, None, None)])
+    assert columns[0] == [b"b", b"a", b"c", b"d", None] and columns[1] == [2, 1, 3, 4, None]
