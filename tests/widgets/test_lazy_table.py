@@ -515,15 +515,15 @@ async def test_the_next_screenful_is_drawn_ahead_after_a_move() -> None:
 
 
 def test_cutting_a_line_keeps_cells_and_blanks_a_split_wide_character() -> None:
-    from rich.segment import Segment
+    from rich.style import Style
 
     from affinity_tui.widgets.lazy_table import _cut
 
-    line = [Segment("ab漢字cd"), Segment("xyz")]  # cells: a b 漢漢 字字 c d x y z
+    line = [("ab漢字cd", Style(), 8), ("xyz", Style(bold=True), 3)]  # cells: a b 漢漢 字字 c d x y z
     assert "".join(s.text for s in _cut(line, 0, 11)) == "ab漢字cdxyz"
     assert "".join(s.text for s in _cut(line, 3, 8)) == " 字cd"  # 漢 cut in two: a space
     assert "".join(s.text for s in _cut(line, 1, 5)) == "b漢 "  # and 字 too
-    assert [s.text for s in _cut(line, 8, 10)] == ["xy"]
+    assert [(s.text, s.style) for s in _cut(line, 8, 10)] == [("xy", Style(bold=True))]
 
 
 async def test_a_scrolled_row_shows_exactly_the_cells_in_view() -> None:
