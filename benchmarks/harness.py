@@ -340,9 +340,9 @@ class GcWatch:
 #              loaded (and the app's import-time objects) are never traversed by a full collection.
 #   gc_collect_freeze: the same, with a gc.collect() just before each freeze (it only traverses
 #              what is not frozen yet), so a page's short-lived cycles are freed, not frozen.
-#   gc_threshold: gc.set_threshold(50_000, 50, 100) at start-up: young collections are rarer, so a
-#              page's short-lived objects die by reference counting before being promoted, and
-#              full collections (which traverse every loaded row) become rare.
+#   gc_threshold: the app's GC_THRESHOLDS (set when it mounts) replaced by GC_T="young,middle,old"
+#              (default 50000,50,100). Higher young thresholds let a page's short-lived objects die
+#              by reference counting before being promoted, so full collections become rare.
 #   haystack:  the quick filter's per-row text (cells joined and case-folded) is computed once per
 #              row when its page arrives, instead of on every filter.
 
@@ -398,4 +398,7 @@ def _apply_experiments() -> None:
 if EXPERIMENTS:
     _apply_experiments()
     if "gc_threshold" in EXPERIMENTS:
-        gc.set_threshold(50_000, 50, 100)
+        import affinity_tui.app
+
+        # The app applies GC_THRESHOLDS when it mounts; GC_T="young,middle,old" overrides them.
+        affinity_tui.app.GC_THRESHOLDS = tuple(map(int, os.environ.get("GC_T", "50000,50,100").split(",")))
