@@ -3,8 +3,8 @@
 Why: CPython's garbage collector untracks a tuple that holds only strings, numbers and other
 such tuples, so 100,000 loaded rows stored this way are never walked by a collection. ``Row``
 instances (like instances of any class) stay tracked, and every full collection walks them all:
-without the freeze below, full collections reached 190 ms while 100,000 rows loaded (150 loop
-stalls over 50 ms; benchmarks/memory.py). The screens used to freeze them out of the
+without a freeze, full collections reached 190 ms while 100,000 rows loaded (150 loop stalls
+over 50 ms; benchmarks/memory.py). The screens used to freeze them out of the
 collector with ``gc.freeze()`` after each page instead, which also froze whatever short-lived
 cycles were alive at that moment (Textual's ``Strip`` caches itself, a finished worker is a
 cycle), leaking them for good: 50 MB at 100,000 rows.
@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from affinity_tui.data.rows import SEARCH_SEPARATOR, Row
 
-__all__ = ["CELLS", "EXTRA", "KEY", "SORT_KEYS", "STYLES", "Packed", "haystack", "pack", "unpack"]
+__all__ = ["CELLS", "KEY", "SORT_KEYS", "STYLES", "Packed", "haystack", "pack", "unpack"]
 
 Packed = tuple[int, str, int, tuple[str, ...], tuple[str | None, ...], tuple[Any, ...], tuple[tuple[str, str], ...], str]
 """``Row``'s fields in declaration order, ``extra`` as its items: the collector keeps tracking a
@@ -29,7 +29,6 @@ _FIELDS = ("key", "entity_type", "entity_id", "cells", "styles", "sort_keys", "e
 if tuple(field.name for field in fields(Row)) != _FIELDS:  # Row changed: update Packed and the indices
     raise ImportError(f"Row's fields are not {_FIELDS}")
 KEY: Final = 0
-EXTRA: Final = 6
 CELLS: Final = 3
 STYLES: Final = 4
 SORT_KEYS: Final = 5
