@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import App
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.reactive import reactive
 
 from .commands import AffinityCommands
 from .crash_report import redacted_traceback
 from .data import AffinitySession
+from .keys import GLOBAL_BINDINGS
 from .paths import styles_dir
 from .screens.entities import EntitiesScreen
 from .screens.help import HelpScreen
@@ -50,27 +50,14 @@ class AffinityApp(App[None]):
     SUB_TITLE = "connecting…"
     DEFAULT_MODE = "lists"
     COMMANDS = App.COMMANDS | {AffinityCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("1", "switch_mode('lists')", "Lists", show=False, id="go.lists"),
-        Binding("2", "switch_mode('people')", "People", show=False, id="go.people"),
-        Binding("3", "switch_mode('companies')", "Companies", show=False, id="go.companies"),
-        Binding("4", "switch_mode('opportunities')", "Opportunities", show=False, id="go.opportunities"),
-        Binding("w", "toggle_lock", "Lock/unlock", id="lock.toggle"),
-        Binding("question_mark", "help", "Help", id="help"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = GLOBAL_BINDINGS
 
     write_mode: reactive[bool] = reactive(False, bindings=True)
     """False (locked, read-only) until the user unlocks; the status line shows it."""
 
-    def __init__(self, session: AffinitySession, *, keymap: dict[str, str] | None = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, session: AffinitySession, *, keymap: dict[str, str] | None = None) -> None:
         super().__init__()
         self.session = session
-        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
-        """"Now" for relative reads (interactions of the last year); fixed in tests and snapshots."""
-        self.subdomain = ""
-        """The tenant's web subdomain (from whoami), for "open in Affinity" links."""
         self.add_mode("lists", lambda: ListsScreen(session))
         self.add_mode("people", lambda: EntitiesScreen(session, "person"))
         self.add_mode("companies", lambda: EntitiesScreen(session, "company"))
@@ -97,7 +84,6 @@ class AffinityApp(App[None]):
             notify_failure(self, error)
             return
         self.title = me.tenant_name
-        self.subdomain = me.subdomain
         self.sub_title = f"{me.user_name} <{me.user_email}>" if me.user_email else me.user_name
 
     # ---- the lock --------------------------------------------------------------------------
@@ -172,4 +158,4 @@ def demo_app(*, seed: int | None = None, scale: int | None = None, now: datetime
     if scale is not None:
         options["scale"] = scale
     emulator = Emulator(EmulatorConfig(**options))  # type: ignore[arg-type]
-    return AffinityApp(AffinitySession.for_emulator(emulator), clock=(lambda: now) if now else None)
+    return AffinityApp(AffinitySession.for_emulator(emulator, clock=(lambda: now) if now else None))

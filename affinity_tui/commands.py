@@ -1,64 +1,102 @@
-"""The command palette (``ctrl+p``): go to any list by name, or search people, companies and
-opportunities in Affinity, from anywhere."""
+"""The command palette (``ctrl+p``): go to any list by name, search people, companies and
+opportunities in Affinity, or run any key of the screen in view by its name.
+
+Opening the palette sends nothing: the lists are those the session already read (the lists
+screen reads them once), and the keys come from the key registry (``keys.py``).
+"""
 
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from .data import ListSummary
+from .data.session import AffinitySession
+from .data.sources import ListSummary
+from .keys import key_sections
 
-if TYPE_CHECKING:
-    from .app import AffinityApp
+SEARCHES = (("people", "People"), ("companies", "Companies"), ("opportunities", "Opportunities"))
 
-SEARCHES = (("person", "people", "People"), ("company", "companies", "Companies"),
-            ("opportunity", "opportunities", "Opportunities"))
+
+class _HasSession(Protocol):
+    session: AffinitySession
+
+
+def _size(lst: ListSummary) -> str:
+    return f"{lst.size:,} entries" if lst.size is not None else "? entries"
 
 
 class AffinityCommands(Provider):
-    async def startup(self) -> None:
-        app: AffinityApp = self.app  # type: ignore[assignment]
-        self.lists: list[ListSummary] = []
-        try:
-            self.lists = await app.session.lists()
-        except Exception:  # noqa: BLE001 - the palette still offers searches without lists
-            self.lists = []
+    """Lists (from the session, no request), Affinity searches, and the keys of the screen in view."""
+
+    @property
+    def session(self) -> AffinitySession:
+        app: _HasSession = self.app  # type: ignore[assignment]
+        return app.session
+
+    def _lists(self) -> list[ListSummary]:
+        return self.session.lists.known
 
     def _open_list(self, lst: ListSummary) -> None:
+        from .data.sources import EntriesSource
         from .screens.entries import ListEntriesScreen
 
-        app: AffinityApp = self.app  # type: ignore[assignment]
-        app.push_screen(ListEntriesScreen(app.session, lst))
+        session = self.session
+        self.app.push_screen(ListEntriesScreen(session, EntriesSource(session, lst)))
 
     def _search_in(self, mode: str, term: str) -> None:
-        app: AffinityApp = self.app  # type: ignore[assignment]
+        app = self.app
 
         async def go() -> None:
             await app.switch_mode(mode)
             screen = app.screen
-            if hasattr(screen, "search_for"):
-                screen.search_for(term)
+            search_for = getattr(screen, "search_for", None)
+            if callable(search_for):
+                search_for(term)
 
         app.call_later(go)
 
+    def _key_hits(self) -> list[tuple[str, str, Binding]]:
+        """(label, help, binding) for every key that works on the screen in view."""
+        screen = self.screen
+        hits: list[tuple[str, str, Binding]] = []
+        seen: set[str] = set()
+        for owner in key_sections():
+            if owner.owner is None or not isinstance(screen, owner.owner):
+                continue
+            for binding in owner.bindings:
+                if binding.action in seen or not binding.description:
+                    continue
+                seen.add(binding.action)
+                key = self.app.get_key_display(Binding(binding.key.split(",")[0].strip(), binding.action))
+                hits.append((f"Key: {binding.description}", f"press {key} ({binding.id or binding.action})",
+                             binding))
+        return hits
+
+    def _run(self, binding: Binding) -> None:
+        screen = self.screen
+        self.app.call_later(screen.run_action, binding.action)
+
     async def discover(self) -> Hits:
-        for lst in self.lists:
-            yield DiscoveryHit(f"Go to list: {lst.name}", partial(self._open_list, lst),
-                               help=f"{lst.size if lst.size is not None else '?'} entries")
+        for lst in self._lists():
+            yield DiscoveryHit(f"Go to list: {lst.name}", partial(self._open_list, lst), help=_size(lst))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for lst in self.lists:
+        for lst in self._lists():
             label = f"Go to list: {lst.name}"
             score = matcher.match(label)
             if score > 0:
-                yield Hit(score, matcher.highlight(label), partial(self._open_list, lst),
-                          help=f"{lst.size if lst.size is not None else '?'} entries")
+                yield Hit(score, matcher.highlight(label), partial(self._open_list, lst), help=_size(lst))
+        for label, help_text, binding in self._key_hits():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score * 0.9, matcher.highlight(label), partial(self._run, binding), help=help_text)
         term = query.strip()
         if len(term) >= 2:
-            for _kind, mode, title in SEARCHES:
+            for mode, title in SEARCHES:
                 yield Hit(0.5, Text(f"Search {title} for “{term}”"), partial(self._search_in, mode, term),
                           help="Affinity search by name, email or domain")

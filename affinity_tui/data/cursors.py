@@ -17,8 +17,8 @@ next call asks for the same page again. ``aclose()`` cancels a fetch nobody want
 same URL is simply asked again. (``entries(id).pages()`` would do the same requests, but an
 exception inside a generator finishes it, losing the position.) Filtered reads have no such
 resumable form that reports progress, so ``FilteredEntriesCursor`` holds the SDK's
-``pages(filter=...)`` generator open (see there). Saved views have no async SDK call at all:
-``fetch_saved_view_page`` is the one place that uses the SDK's private HTTP client.
+``pages(filter=...)`` generator open (see there). Saved views have no async SDK call at all
+(``sdk_gaps.saved_view_page``).
 
 Cursors return SDK models; ``rows`` turns them into table rows.
 """
@@ -37,9 +37,10 @@ from affinity.exceptions import ClientSideFilterWarning
 from affinity.filters import FilterExpression
 from affinity.models.entities import Company, ListEntryWithEntity, Opportunity, Person
 from affinity.models.pagination import FilterStats, PaginatedResponse
-from affinity.types import AnyFieldId, EnrichedFieldId, FieldId, ListId, SavedViewId
+from affinity.types import AnyFieldId, EnrichedFieldId, FieldId, FieldType, ListId, SavedViewId
 
 from .page_types import kept
+from .sdk_gaps import saved_view_page
 
 T = TypeVar("T")
 Entity = Person | Company | Opportunity
@@ -184,54 +185,38 @@ async def _list_size(client: AsyncAffinity, list_id: ListId) -> int | None:
 
 
 class EntriesCursor(_UrlCursor[ListEntryWithEntity]):
-    """Every entry of a list, with the values of ``field_ids``, in Affinity's order.
+    """Every entry of a list, with the values of ``field_ids`` (or of every field of
+    ``field_types``), in Affinity's order.
 
     First page ``lists.entries(id).list(field_ids=..., limit=100)``, then
-    ``list(cursor=next_url)``. ``total`` comes from ``lists.get_size`` (fetched alongside the
-    first page).
+    ``list(cursor=next_url)``. ``total`` is ``known_total`` when the caller knows the list's size,
+    else it comes from ``lists.get_size`` (fetched alongside the first page).
     """
 
     def __init__(self, client: AsyncAffinity, list_id: ListId, field_ids: Sequence[str] = (),
-                 *, page_size: int = PAGE_SIZE) -> None:
+                 *, field_types: Sequence[FieldType] = (), known_total: int | None = None,
+                 page_size: int = PAGE_SIZE) -> None:
         super().__init__()
         self._client = client
         self.list_id = list_id
         self._field_ids = as_field_ids(field_ids)
+        self._field_types = list(field_types)
+        self._known_total = known_total
         self._page_size = page_size
 
     async def _fetch(self) -> _Fetched[ListEntryWithEntity]:
         entries = self._client.lists.entries(self.list_id)
         if self._next is None:
-            page, total = await asyncio.gather(
-                entries.list(field_ids=self._field_ids or None, limit=self._page_size),
-                _list_size(self._client, self.list_id))
+            first = entries.list(field_ids=self._field_ids or None, field_types=self._field_types or None,
+                                 limit=self._page_size)
+            total: int | None = self._known_total
+            if total is not None:
+                page = await first
+            else:
+                page, total = await asyncio.gather(first, _list_size(self._client, self.list_id))
             return self._page_of(kept(page).data, page.next_cursor, total)
         page = kept(await entries.list(cursor=self._next))
         return self._page_of(page.data, page.next_cursor)
-
-
-async def fetch_saved_view_page(client: AsyncAffinity, list_id: ListId, view_id: SavedViewId,
-                                next_url: str | None = None, *, limit: int = PAGE_SIZE,
-                                ) -> tuple[list[ListEntryWithEntity], str | None]:
-    """One page of a saved view's entries, and the next page's URL.
-
-    PRIVATE SDK API, used here and nowhere else: affinity-sdk 2.0.6 has no async call for
-    ``GET /v2/lists/{id}/saved-views/{viewId}/list-entries`` (only the sync
-    ``ListEntryService.from_saved_view``; sdk-probe pitfall 7). ``client._http.get`` /
-    ``get_url`` are the SDK's own request methods, so retries, rate-limit handling, the write
-    policy and the same-host check on ``nextUrl`` all still apply. Replace this function when
-    the SDK grows an async saved-view read.
-    """
-    http = client._http
-    if next_url is None:
-        data = await http.get(f"/lists/{int(list_id)}/saved-views/{int(view_id)}/list-entries",
-                              params={"limit": limit})
-    else:
-        data = await http.get_url(next_url)
-    models = [ListEntryWithEntity.model_validate(item) for item in data.get("data") or []]
-    pagination = data.get("pagination") or {}
-    next_page = pagination.get("nextUrl") if isinstance(pagination, dict) else None
-    return models, next_page if isinstance(next_page, str) and next_page else None
 
 
 class SavedViewCursor(_UrlCursor[ListEntryWithEntity]):
@@ -249,7 +234,7 @@ class SavedViewCursor(_UrlCursor[ListEntryWithEntity]):
         self._page_size = page_size
 
     async def _fetch(self) -> _Fetched[ListEntryWithEntity]:
-        models, next_url = await fetch_saved_view_page(self._client, self.list_id, self.view_id,
+        models, next_url = await saved_view_page(self._client, self.list_id, self.view_id,
                                                        self._next, limit=self._page_size)
         return self._page_of(models, next_url)
 

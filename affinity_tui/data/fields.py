@@ -126,6 +126,10 @@ class FieldCatalog:
         """A list's fields if already fetched (no request)."""
         return self._lists.get(int(list_id))
 
+    def cached_entities(self, kind: EntityKind) -> FieldSet | None:
+        """A kind's fields if already fetched (no request; opportunities have none)."""
+        return EMPTY_FIELDS if kind == "opportunity" else self._entities.get(kind)
+
     def refresh(self) -> None:
         """Forget everything: the next call asks Affinity again (after a field was added)."""
         self._lists.clear()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Literal
 
 from .note_text import terminal_safe
@@ -84,3 +85,63 @@ def _one_line(value: str | None) -> str:
     if not value:
         return ""
     return terminal_safe(value, single_line=True).strip()
+
+
+# ---- a record's link, and the browser --------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class RecordLink:
+    """A record's web page and what the copy key puts on the clipboard for it."""
+
+    url: str
+    """``https://<subdomain>.affinity.co/companies/123``."""
+    copy: str
+    """A person's email, a company's domain, else the URL (see ``copy_text``)."""
+
+
+def record_link(subdomain: str, kind: str, entity_id: int, *, email: str | None = None,
+                domain: str | None = None) -> RecordLink | None:
+    """The link of a person, company, opportunity or list, or None when no safe URL can be made
+    (an unknown kind, a bad id, a subdomain that is not one DNS label)."""
+    try:
+        url = web_url(subdomain, kind, entity_id)
+    except ValueError:
+        return None
+    return RecordLink(url, copy_text(kind, url, email=email, domain=domain))
+
+
+GUI_DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY")
+
+
+def browser_available(environ: Mapping[str, str] | None = None, platform: str | None = None) -> bool:
+    """Whether ``open_in_browser`` can show a page without taking over this terminal.
+
+    Python's ``webbrowser`` falls back to text browsers (lynx, w3m, www-browser) when there is
+    no graphical session, and runs them in the foreground: they would draw over the app. So a
+    browser counts only where there is a desktop (macOS, Windows, an X or Wayland display) or the
+    user named one in ``$BROWSER``.
+    """
+    import os
+    import sys
+
+    env = os.environ if environ is None else environ
+    system = sys.platform if platform is None else platform
+    if env.get("BROWSER"):
+        return True
+    if system == "darwin" or system.startswith("win"):
+        return True
+    return any(env.get(name) for name in GUI_DISPLAY_VARIABLES)
+
+
+def open_in_browser(url: str) -> bool:
+    """Open ``url`` in the user's browser; False when there is none (see ``browser_available``).
+
+    Blocking (it may start a process): call it from a worker thread.
+    """
+    if not browser_available():
+        return False
+    import webbrowser
+
+    try:
+        return bool(webbrowser.open(url))
+    except webbrowser.Error:
+        return False

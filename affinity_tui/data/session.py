@@ -9,29 +9,28 @@ and still bind to the loop that uses it (an SDK client breaks across loops).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Protocol
 
 import httpx
 from affinity import AsyncAffinity
-from affinity import exceptions as sdk
 from affinity.policies import Policies, WritePolicy
-from affinity.types import ListId, ListType, PersonId, SavedViewId, TenantId, UserId
+from affinity.types import TenantId, UserId
 
 from ..config import Secret, Settings
 from .errors import UserFacingError, translate
 from .fields import FieldCatalog
 from .ratelimits import RateLimitTracker
+from .sources.lists import ListDirectory
 
 MAX_RETRIES = 1
 """One retry for a blip; more would keep the user waiting (each 429 sleeps its full Retry-After)."""
 REQUEST_TIMEOUT_SECONDS = 20.0
 CALL_DEADLINE_SECONDS = 45.0
 """Upper bound for one session call, retries and rate-limit sleeps included."""
-SIZE_CONCURRENCY = 8
-"""List sizes are one v1 request per list; a tenant may have hundreds of lists."""
 
 
 @dataclass(frozen=True)
@@ -44,32 +43,6 @@ class TenantInfo:
     user_id: UserId
     user_name: str
     user_email: str
-
-
-@dataclass(frozen=True)
-class ListSummary:
-    """One Affinity list as the lists screen shows it."""
-
-    id: ListId
-    name: str
-    type: str
-    """What the list holds: "person", "company" or "opportunity" ("unknown" if Affinity adds one)."""
-    owner_id: UserId
-    is_public: bool
-    size: int | None
-    """Number of entries; None when Affinity would not say for this list."""
-    owner_name: str = ""
-    """The owner's name, or "" when Affinity would not say."""
-    views: tuple[SavedViewSummary, ...] = ()
-    """The list's saved views (sheet views can be opened as a server-side filtered table)."""
-
-
-@dataclass(frozen=True)
-class SavedViewSummary:
-    id: SavedViewId
-    name: str
-    type: str
-    """"sheet", "board" or "dashboard": only sheet views list entries."""
 
 
 class EmulatedTenant(Protocol):
@@ -85,8 +58,16 @@ class EmulatedTenant(Protocol):
 class AffinitySession:
     """A read-only connection to one Affinity tenant (``WritePolicy.DENY``)."""
 
-    def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
         self.settings = settings
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
+        """"Now" for relative reads (interactions of the last year, due dates); fixed in tests."""
+        self.tenant: TenantInfo | None = None
+        """Who is signed in, once ``whoami`` answered."""
+        self.lists: ListDirectory = ListDirectory(self)
+        """Every list the user can see, read once per session (``R`` on the lists screen reads
+        them again); the command palette reads it without a request."""
         self._transport = transport
         self._client: AsyncAffinity | None = None
         self._writer: AsyncAffinity | None = None
@@ -97,12 +78,18 @@ class AffinitySession:
         self._catalog: FieldCatalog | None = None
 
     @classmethod
-    def for_emulator(cls, emulator: EmulatedTenant, *, api_key: str | None = None) -> AffinitySession:
+    def for_emulator(cls, emulator: EmulatedTenant, *, api_key: str | None = None,
+                     clock: Callable[[], datetime] | None = None) -> AffinitySession:
         """A session on an in-process emulator; ``api_key`` overrides the emulator's own key."""
         settings = Settings(api_key=Secret(emulator.api_key if api_key is None else api_key),
                             v1_base_url=emulator.v1_base_url, v2_base_url=emulator.v2_base_url,
                             key_source="the demo emulator")
-        return cls(settings, transport=emulator.transport())
+        return cls(settings, transport=emulator.transport(), clock=clock)
+
+    @property
+    def subdomain(self) -> str:
+        """The tenant's web subdomain (for links to Affinity's web app); "" until known."""
+        return self.tenant.subdomain if self.tenant is not None else ""
 
     @property
     def secrets(self) -> tuple[Secret, ...]:
@@ -111,51 +98,16 @@ class AffinitySession:
 
     # ---- reads -----------------------------------------------------------------------------
     async def whoami(self) -> TenantInfo:
+        """Who is signed in, to which tenant (one request); kept as ``tenant``.
+
+        Raises ``UserFacingError``."""
         async with self._call() as client:
             me = await client.whoami()
         name = " ".join(part for part in (me.user.first_name, me.user.last_name) if part)
-        return TenantInfo(tenant_id=me.tenant.id, tenant_name=me.tenant.name, subdomain=me.tenant.subdomain,
-                          user_id=me.user.id, user_name=name, user_email=me.user.email)
-
-    async def lists(self) -> list[ListSummary]:
-        """Every list the user can see, with its size (sizes fetched concurrently)."""
-        async with self._call() as client:
-            found = [lst async for page in client.lists.pages() for lst in page.data]
-            gate = asyncio.Semaphore(SIZE_CONCURRENCY)
-
-            async def size_of(list_id: ListId) -> int | None:
-                async with gate:
-                    try:
-                        return await client.lists.get_size(list_id)
-                    except (sdk.NotFoundError, sdk.AuthorizationError):
-                        return None
-
-            async def views_of(list_id: ListId) -> tuple[SavedViewSummary, ...]:
-                async with gate:
-                    try:
-                        page = await client.lists.get_saved_views(list_id)
-                    except (sdk.NotFoundError, sdk.AuthorizationError):
-                        return ()
-                    return tuple(SavedViewSummary(id=v.id, name=v.name, type=str(v.type)) for v in page.data)
-
-            async def name_of(person_id: UserId) -> str:
-                async with gate:
-                    try:
-                        p = await client.persons.get(PersonId(int(person_id)))
-                    except (sdk.NotFoundError, sdk.AuthorizationError):
-                        return ""
-                    return " ".join(part for part in (p.first_name, p.last_name) if part)
-
-            owner_ids = sorted({lst.owner_id for lst in found})
-            sizes, views, names = await asyncio.gather(
-                asyncio.gather(*(size_of(lst.id) for lst in found)),
-                asyncio.gather(*(views_of(lst.id) for lst in found)),
-                asyncio.gather(*(name_of(o) for o in owner_ids)))
-        owners = dict(zip(owner_ids, names, strict=True))
-        return [ListSummary(id=lst.id, name=lst.name, type=_list_type_word(lst.type), owner_id=lst.owner_id,
-                            is_public=lst.is_public, size=size, owner_name=owners.get(lst.owner_id, ""),
-                            views=view_list)
-                for lst, size, view_list in zip(found, sizes, views, strict=True)]
+        self.tenant = TenantInfo(tenant_id=me.tenant.id, tenant_name=me.tenant.name,
+                                 subdomain=me.tenant.subdomain, user_id=me.user.id, user_name=name,
+                                 user_email=me.user.email)
+        return self.tenant
 
     # ---- the doors the screens' loaders use -------------------------------------------------
     def reading(self) -> AbstractAsyncContextManager[AsyncAffinity]:
@@ -163,6 +115,11 @@ class AffinitySession:
         and every failure turned into a ``UserFacingError`` (see ``_call``). Cursors built on
         the client must be advanced inside ``reading()`` too, for the same translation."""
         return self._call()
+
+    @property
+    def catalog_now(self) -> FieldCatalog | None:
+        """The field-metadata cache if the client is open (no request, no await)."""
+        return self._catalog
 
     async def catalog(self) -> FieldCatalog:
         """Field metadata, fetched once per session per list or entity kind."""
@@ -261,7 +218,3 @@ def _network_transport() -> httpx.AsyncHTTPTransport:
     return httpx.AsyncHTTPTransport(
         limits=httpx.Limits(max_connections=20, max_keepalive_connections=10, keepalive_expiry=30))
 
-
-def _list_type_word(value: int) -> str:
-    kind = ListType(value)
-    return "unknown" if kind.name.startswith("UNKNOWN") else kind.name.lower()

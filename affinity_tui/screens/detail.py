@@ -10,7 +10,6 @@ is rendered as plain ``Text`` (never markup).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -20,35 +19,25 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ..data.cursors import EntityKind
-from ..data.detail import (
-    EntityProfile,
-    InteractionView,
-    NoteView,
-    ReminderView,
-    load_interactions,
-    load_notes,
-    load_profile,
-    load_reminders,
-)
-from ..data.links import copy_text, web_url
+from ..data.detail import EntityProfile, InteractionView, NoteView, ReminderView
+from ..data.links import RecordLink
 from ..data.session import AffinitySession
+from ..data.sources import DetailSource
 from ..widgets.status_line import StatusLine
 from .notices import notify_failure
+from .record_actions import RecordActions
 
-KIND_WORDS = {"person": "Person", "company": "Company", "opportunity": "Opportunity"}
 STATUS_STYLES = {"overdue": "bold red", "active": "yellow", "completed": "dim"}
 
 
-class DetailScreen(Screen[None]):
+class DetailScreen(RecordActions):
+    KEY_SECTION = "Detail"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="detail.back"),
         Binding("R", "refresh", "Refresh", show=False, id="detail.refresh"),
-        Binding("o", "open_in_browser", "Open in Affinity", id="detail.open-web"),
-        Binding("y", "copy", "Copy", show=False, id="detail.copy"),
         Binding("j,down", "scroll('down')", "Scroll down", show=False, id="detail.down"),
         Binding("k,up", "scroll('up')", "Scroll up", show=False, id="detail.up"),
         Binding("g,home", "scroll('home')", "Top", show=False, id="detail.top"),
@@ -59,7 +48,8 @@ class DetailScreen(Screen[None]):
     def __init__(self, session: AffinitySession, kind: str, entity_id: int, *, title: str = "") -> None:
         super().__init__()
         self.session = session
-        self.kind: EntityKind = kind  # type: ignore[assignment]
+        self.source = DetailSource(session, kind, entity_id)  # type: ignore[arg-type]
+        self.kind: EntityKind = self.source.kind
         self.entity_id = entity_id
         self.entity_title = title
         self.profile: EntityProfile | None = None
@@ -78,7 +68,7 @@ class DetailScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"{KIND_WORDS.get(self.kind, self.kind)}: {self.entity_title}"
+        self.sub_title = f"{self.source.kind_word}: {self.entity_title}"
         self._show_title()
         self.query_one("#detail-body").focus()
         self.load_all()
@@ -102,8 +92,7 @@ class DetailScreen(Screen[None]):
     @work(exclusive=True, group="detail-profile", exit_on_error=False)
     async def load_profile(self) -> None:
         try:
-            async with self.session.reading() as client:
-                profile = await load_profile(client, self.kind, self.entity_id)  # type: ignore[arg-type]
+            profile = await self.source.load_profile()
         except Exception as error:  # noqa: BLE001
             notify_failure(self, error)
             self._set("fields", Text(f"Fields: could not load ({getattr(error, 'title', 'error')})", style="red"))
@@ -111,17 +100,16 @@ class DetailScreen(Screen[None]):
             return
         self.profile = profile
         self.entity_title = profile.name or self.entity_title
-        self.sub_title = f"{KIND_WORDS.get(self.kind, self.kind)}: {self.entity_title}"
+        self.sub_title = f"{self.source.kind_word}: {self.entity_title}"
         self._show_title()
         self._show_fields()
         self._set("lists", _lists_renderable(profile))
-        self._say(f"{KIND_WORDS.get(self.kind, self.kind)} {self.entity_id}")
+        self._say(f"{self.source.kind_word} {self.entity_id}")
 
     @work(exclusive=True, group="detail-notes", exit_on_error=False)
     async def load_notes(self) -> None:
         try:
-            async with self.session.reading() as client:
-                notes = await load_notes(client, self.kind, self.entity_id)  # type: ignore[arg-type]
+            notes = await self.source.load_notes()
         except Exception as error:  # noqa: BLE001
             self._set("notes", _failed("Notes", error))
             return
@@ -130,8 +118,7 @@ class DetailScreen(Screen[None]):
     @work(exclusive=True, group="detail-reminders", exit_on_error=False)
     async def load_reminders(self) -> None:
         try:
-            async with self.session.reading() as client:
-                reminders = await load_reminders(client, self.kind, self.entity_id)  # type: ignore[arg-type]
+            reminders = await self.source.load_reminders()
         except Exception as error:  # noqa: BLE001
             self._set("reminders", _failed("Reminders", error))
             return
@@ -139,13 +126,11 @@ class DetailScreen(Screen[None]):
 
     @work(exclusive=True, group="detail-interactions", exit_on_error=False)
     async def load_interactions(self) -> None:
-        if self.kind == "opportunity":
+        if not self.source.has_interactions:
             self._set("interactions", Text(""))
             return
         try:
-            async with self.session.reading() as client:
-                now = getattr(self.app, "clock", lambda: datetime.now(UTC))()
-                items = await load_interactions(client, self.kind, self.entity_id, now)  # type: ignore[arg-type]
+            items = await self.source.load_interactions()
         except Exception as error:  # noqa: BLE001
             self._set("interactions", _failed("Recent interactions", error))
             return
@@ -156,7 +141,7 @@ class DetailScreen(Screen[None]):
         text = Text(self.entity_title or f"{self.kind} {self.entity_id}", style="bold")
         profile = self.profile
         if profile is not None:
-            bits = [KIND_WORDS.get(self.kind, self.kind)]
+            bits = [self.source.kind_word]
             if profile.person_type:
                 bits.append(profile.person_type)
             bits += list(profile.emails[:3]) + list(profile.domains[:3])
@@ -184,31 +169,8 @@ class DetailScreen(Screen[None]):
         self._show_fields()
         self.notify("Showing empty fields too." if self.show_empty else "Hiding empty fields.", timeout=2)
 
-    def _url(self) -> str | None:
-        subdomain = getattr(self.app, "subdomain", "")
-        try:
-            return web_url(subdomain, self.kind, self.entity_id) if subdomain else None
-        except ValueError:
-            return None
-
-    def action_open_in_browser(self) -> None:
-        url = self._url()
-        if url is None:
-            self.notify("The tenant's web address is not known yet.", severity="warning")
-            return
-        self.app.open_url(url)
-        self.notify(url, title="Opened in your browser", markup=False)
-
-    def action_copy(self) -> None:
-        url = self._url()
-        if url is None:
-            return
-        profile = self.profile
-        text = copy_text(self.kind, url, email=profile.emails[0] if profile and profile.emails else None,
-                         domain=profile.domains[0] if profile and profile.domains else None)
-        self.app.copy_to_clipboard(text)
-        self.notify(text, title="Copied", markup=False)
-
+    def record_link(self) -> RecordLink | None:
+        return self.source.link()
 
 def _heading(title: str, note: str = "") -> Text:
     return Text.assemble((title, "bold underline"), (f"  {note}" if note else "", "dim"))

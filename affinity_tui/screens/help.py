@@ -1,5 +1,5 @@
-"""``?``: every key, grouped by where it works, read from the bindings themselves so the help
-can never drift from what the keys really do."""
+"""``?``: every key, grouped by where it works, read from the key registry (``keys.py``) so the
+help can never drift from what the keys really do."""
 
 from __future__ import annotations
 
@@ -14,30 +14,22 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ..keys import KeyOwner, key_sections
 
-def _sections() -> list[tuple[str, list[BindingType]]]:
-    from ..app import AffinityApp
-    from ..widgets.filter_bar import FilterBar
-    from ..widgets.lazy_table import LazyTable
-    from .detail import DetailScreen
-    from .entities import EntitiesScreen
-    from .entries import ListEntriesScreen
-    from .lists import ListsScreen
-    from .table_screen import TableScreen
 
-    return [
-        ("Everywhere", [*AffinityApp.BINDINGS, Binding("ctrl+p", "command_palette", "Command palette: go to a list, search people and companies")]),
-        ("Moving in a table", list(LazyTable.BINDINGS)),
-        ("Any table", list(TableScreen.BINDINGS)),
-        ("Lists", list(ListsScreen.BINDINGS)),
-        ("List entries", list(ListEntriesScreen.BINDINGS)),
-        ("People, Companies, Opportunities", list(EntitiesScreen.BINDINGS)),
-        ("Detail", list(DetailScreen.BINDINGS)),
-        ("Filter bar", list(FilterBar.BINDINGS)),
-    ]
+def merged_sections(owners: list[KeyOwner]) -> list[tuple[str, list[Binding]]]:
+    """Owners that share a section title become one section, in registry order."""
+    sections: dict[str, list[Binding]] = {}
+    for owner in owners:
+        bindings = sections.setdefault(owner.section, [])
+        for binding in owner.bindings:
+            if binding.id is None or all(b.id != binding.id for b in bindings):
+                bindings.append(binding)
+    return list(sections.items())
 
 
 class HelpScreen(ModalScreen[None]):
+    KEY_SECTION = "Dialogs"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "dismiss", "Close help", id="help.close"),
     ]
@@ -50,16 +42,14 @@ class HelpScreen(ModalScreen[None]):
         parts: list[object] = [Text("affinity-tui keys", style="bold"),
                                Text("Bindings have ids; override keys in config.toml under [keymap] "
                                     "(e.g. go.people = \"p\").", style="dim")]
-        for title, bindings in _sections():
+        keymap: dict[str, str] = getattr(self.app, "user_keymap", {})
+        for title, bindings in merged_sections(key_sections()):
             table = Table(title=title, title_justify="left", title_style="bold", show_header=False,
                           box=None, padding=(0, 2))
             table.add_column("key", style="bold cyan", no_wrap=True, width=14)
             table.add_column("what", width=44)
             table.add_column("id", style="dim")
-            keymap: dict[str, str] = getattr(self.app, "user_keymap", {})
             for binding in bindings:
-                if not isinstance(binding, Binding):
-                    continue
                 chosen = keymap.get(binding.id or "", binding.key)
                 keys = " / ".join(self.app.get_key_display(Binding(k.strip(), binding.action))
                                   for k in chosen.split(","))

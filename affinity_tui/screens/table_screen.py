@@ -1,77 +1,70 @@
-"""What every table screen shares: the lazy table, the status line, and the table actions.
+"""What every table screen shares: the lazy table, the filter bar, the status line, and the keys
+that mean the same everywhere (find, sort, export, refresh, back).
 
-Lists, list entries, people, companies and opportunities are all "a table of rows loaded page
-by page"; this base class owns the keys that mean the same everywhere (export, open in the
-browser, copy, local sort, refresh, back) and leaves the loading to each screen.
+A table screen is wired to one `TableSource` (``data/sources``): it asks the source for the first
+page, the next page when the table wants more, the status text and the record's link, and
+replaces the source when the user types a new filter or search. It never talks to Affinity.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from ..data.export import export_csv
-from ..data.links import copy_text, url_for_path
-from ..data.cursors import PageCursor
-from ..data.rows import Column, Row, size_columns
+from ..data.links import RecordLink
+from ..data.rows import Column, Row
 from ..data.session import AffinitySession
+from ..data.sources import QueryProblem, TableSource
+from ..widgets.filter_bar import FilterBar
 from ..widgets.lazy_table import LazyTable
-from ..widgets.pickers import PickOne
+from ..widgets.pickers import PickMany, PickOne
 from ..widgets.prompt import TextPrompt
 from ..widgets.status_line import StatusLine
 from .notices import notify_failure
-
-ROWS_PER_STEP = 25
-"""Rows formatted between two chances for the event loop to paint (see `_rows_in_steps`)."""
+from .record_actions import RecordActions
 
 
-async def _let_input_through() -> None:
-    """Pause background work so that a key pressed meanwhile is handled and painted first.
+class TableScreen(RecordActions):
+    """A screen whose body is one `LazyTable` (``#table``) filled from ``self.source``."""
 
-    Not ``sleep(0)``: a key travels app → screen → widget, one hop per turn of the event loop,
-    and ``sleep(0)`` would run the next slice of background work between every two hops (a key
-    waited behind all four slices of a page). A timer lets every hop that is ready go first."""
-    await asyncio.sleep(0.001)
-
-
-class TableScreen(Screen[None]):
-    """A screen whose body is one `LazyTable` (``#table``)."""
-
+    KEY_SECTION = "Any table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="screen.back"),
         Binding("R", "refresh", "Refresh", show=False, id="screen.refresh"),
         Binding("s", "sort", "Sort", id="screen.sort"),
         Binding("f", "find", "Find in loaded", id="screen.find"),
+        Binding("x", "clear", "Clear filter/find", show=False, id="screen.clear"),
         Binding("e", "export", "Export CSV", show=False, id="screen.export"),
-        Binding("o", "open_in_browser", "Open in Affinity", show=False, id="screen.open-web"),
-        Binding("y", "copy", "Copy", show=False, id="screen.copy"),
     ]
 
-    what: str = "rows"
-    """Names the rows in messages and file names ("deals", "people")."""
+    names_source_in_header = True
+    """False where the header keeps the app's subtitle (the signed-in user) instead."""
 
-    def __init__(self, session: AffinitySession, *, name: str | None = None, id: str | None = None) -> None:
+    def __init__(self, session: AffinitySession, source: TableSource, *, name: str | None = None,
+                 id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self.session = session
+        self.source = source
+
+    @property
+    def what(self) -> str:
+        return self.source.what
 
     # ---- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header()
-        yield from self.compose_top()
+        if self.source.query_hint is not None:
+            bar = FilterBar(placeholder=self.source.query_hint, id="filter-bar")
+            bar.display = False
+            yield bar
         yield LazyTable(id="table")
         yield StatusLine(self.session.rate, id="status")
         yield Footer()
-
-    def compose_top(self) -> ComposeResult:
-        """Widgets above the table (the filter bar on filterable screens)."""
-        return iter(())
 
     @property
     def table(self) -> LazyTable:
@@ -81,8 +74,18 @@ class TableScreen(Screen[None]):
     def status(self) -> StatusLine:
         return self.query_one("#status", StatusLine)
 
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one("#filter-bar", FilterBar)
+
     def on_mount(self) -> None:
         self.table.focus()
+        self.table.empty_text = f"No {self.what}."
+        self.adopt(self.source)
+        self.reload()
+
+    def adopt(self, source: TableSource) -> None:
+        """Wire a source that is about to be shown (screens subscribe to its progress)."""
 
     def say(self, message: str) -> None:
         """The status line's left part: what this table shows right now."""
@@ -90,16 +93,151 @@ class TableScreen(Screen[None]):
         if status.message != message:
             status.message = message
 
+    def report(self) -> None:
+        """Bring the header and the status line in step with the table."""
+        source, table = self.source, self.table
+        if self.names_source_in_header and self.sub_title != source.title:  # every assignment re-renders
+            self.sub_title = source.title
+        self.say(source.status_text(loaded=len(table.loaded_rows), shown=len(table.rows),
+                                    quick_filter=table.quick_filter))
+
     def failed(self, error: BaseException) -> None:
         notify_failure(self, error)
 
+    # ---- the source ------------------------------------------------------------------------
+    def use(self, source: TableSource) -> None:
+        """Show ``source`` instead of the current one (a new filter, search, view or columns)."""
+        self.adopt(source)
+        old, self.source = self.source, source
+        if old is not source:
+            self.run_worker(old.close(), group="table-close", exit_on_error=False)
+        self.reload()
+
+    def reload(self) -> None:
+        """Start over from the first page of the current source."""
+        table = self.table
+        table.clear()
+        table.more_available = False
+        self.load_first()
+
+    @work(exclusive=True, group="table-first", exit_on_error=False)
+    async def load_first(self) -> None:
+        """Replace the rows with the source's first page, then let it fill in the rest."""
+        source, table = self.source, self.table
+        table.loading_more = True
+        if self.names_source_in_header:
+            self.sub_title = source.title
+        self.say(source.loading_text)
+        try:
+            page = await source.first_page()
+        except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash
+            if source is self.source:
+                table.loading_more = False
+                self.failed(error)
+                table.empty_text = f"{source.failed_text}: press R to try again."
+                self.say(source.failed_text)
+            return
+        if source is not self.source:
+            return
+        table.set_columns(page.columns or ())
+        table.set_rows(page.rows)
+        self._page_done(page.has_more)
+        self.first_page_shown()
+        await source.fill_in(self._rows_changed)
+
+    def first_page_shown(self) -> None:
+        """Screens react to their first rows (the lists screen puts the cursor back)."""
+
+    def _rows_changed(self, rows: list[Row]) -> None:
+        """Rows the source filled in after the first page (the same keys, new cells)."""
+        table = self.table
+        by_key = {row.key: row for row in rows}
+        table.set_rows([by_key.get(row.key, row) for row in table.loaded_rows])
+        self.report()
+
+    def _page_done(self, has_more: bool) -> None:
+        table = self.table
+        table.loading_more = False
+        table.more_available = has_more
+        self.report()
+
+    @on(LazyTable.NeedMoreRows, "#table")
+    def _need_more(self) -> None:
+        if not self.source.exhausted:
+            self._load_next()
+
+    @work(exclusive=True, group="table-more", exit_on_error=False)
+    async def _load_next(self) -> None:
+        """The next page, appended: one request, never a page twice (the source sees to it)."""
+        source, table = self.source, self.table
+        if source.exhausted:
+            return
+        table.loading_more = True
+        try:
+            page = await source.next_page()
+        except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash
+            if source is self.source:
+                table.loading_more = False
+                self.failed(error)
+                self.report()
+            return
+        if source is not self.source:  # a newer query replaced this one meanwhile
+            return
+        table.append_rows(page.rows)
+        self._page_done(page.has_more)
+
+    # ---- the filter bar --------------------------------------------------------------------
+    def action_query(self) -> None:
+        """Open the filter bar (``/``) with the current filter or search."""
+        if self.source.query_hint is None:
+            return
+        bar = self.filter_bar
+        source = self.source
+        bar.configure(complete=lambda text: self.source.complete(text), recent=source.recent_queries())
+        bar.open(source.query_text)
+
+    @on(FilterBar.Submitted, "#filter-bar")
+    def _query_submitted(self, event: FilterBar.Submitted) -> None:
+        result = self.source.with_query(event.text)
+        if isinstance(result, QueryProblem):
+            self.filter_bar.show_problem(result.message, result.position)
+            return  # nothing is sent; the text stays in the bar
+        self.filter_bar.display = False
+        self.table.focus()
+        self.use(result)
+
+    @on(FilterBar.Dismissed, "#filter-bar")
+    def _query_dismissed(self) -> None:
+        self.table.focus()
+
+    def action_clear(self) -> None:
+        """``x``: clear everything that narrows the table (filter, search, view, find)."""
+        table = self.table
+        had_find = bool(table.quick_filter)
+        if had_find:
+            table.apply_quick_filter("")
+        if self.source.query_hint is not None and self.filter_bar.display:
+            self.filter_bar.display = False
+            table.focus()
+        if self.source.narrowed:
+            self.use(self.source.cleared())
+        elif had_find:
+            self.report()
+
     # ---- shared actions --------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``escape`` is offered only where there is somewhere to go back to."""
+        if action == "back":
+            return len(self.app.screen_stack) > 1
+        return True
+
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
     def action_refresh(self) -> None:
-        """Reload from Affinity (subclasses override to drop their caches first)."""
+        """Reload from Affinity."""
+        self.reload()
 
     def action_sort(self) -> None:
         table = self.table
@@ -128,29 +266,36 @@ class TableScreen(Screen[None]):
             table.apply_quick_filter(text)
             if text:
                 self.notify(f"{len(table.rows):,} of the {len(table.loaded_rows):,} loaded {self.what} "
-                            f"contain “{text}” (searched on this machine; f then enter clears).",
+                            f"contain “{_short(text)}” (searched on this machine; x clears).",
                             title="Find in loaded rows", markup=False)
-            self.after_find()
+            self.report()
 
         self.app.push_screen(TextPrompt("Find in the loaded rows", value=table.quick_filter,
                                         placeholder="words that must all appear in a row",
                                         hint="Only rows already loaded are searched; nothing is sent to Affinity."),
                              found)
 
-    def after_find(self) -> None:
-        """Screens refresh their status line after the quick filter changes."""
+    def pick_columns(self, title: str, choices: list[tuple[str, str, bool]], apply: object) -> None:
+        """The columns picker: ``apply`` gets the chosen field ids when they changed."""
+        shown = {value for _, value, on_ in choices if on_}
+
+        def chosen(values: list[str] | None) -> None:
+            if values is not None and set(values) != shown and callable(apply):
+                apply(values)
+
+        self.app.push_screen(PickMany(title, choices), chosen)
 
     def action_export(self) -> None:
         table = self.table
         if not table.rows:
             self.notify("Nothing is loaded yet.", title="Export", severity="warning")
             return
-        self._export(list(table.columns), list(table.rows))
+        self._export(list(table.columns), list(table.rows), self.source.export_name())
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _export(self, columns: list[object], rows: list[Row]) -> None:
+    def _export(self, columns: list[Column], rows: list[Row], name: str) -> None:
         try:
-            path = export_csv(columns, rows, what=self.export_name())  # type: ignore[arg-type]
+            path = export_csv(columns, rows, what=name)
         except OSError as error:
             self.app.call_from_thread(self.notify, f"Could not write the file: {error.strerror}",
                                       title="Export failed", severity="error")
@@ -158,148 +303,13 @@ class TableScreen(Screen[None]):
         self.app.call_from_thread(self.notify, f"{len(rows):,} loaded {self.what} written to {path}",
                                   title="Exported CSV", markup=False)
 
-    def export_name(self) -> str:
-        """Names the CSV file: what this table shows (a list and its view, "people")."""
-        return self.what
-
     def current_row(self) -> Row | None:
         return self.table.current_row
 
-    def action_open_in_browser(self) -> None:
-        row = self.current_row()
-        url = self.url_for(row)
-        if url is None:
-            self.notify("Nothing to open here.", severity="warning")
-            return
-        self.app.open_url(url)
-        self.notify(url, title="Opened in your browser", markup=False)
+    def record_link(self) -> RecordLink | None:
+        return self.source.link(self.current_row())
 
-    def action_copy(self) -> None:
-        row = self.current_row()
-        url = self.url_for(row)
-        if row is None or url is None:
-            self.notify("Nothing to copy here.", severity="warning")
-            return
-        text = copy_text(row.entity_type, url, email=row.extra.get("email"), domain=row.extra.get("domain"))
-        self.app.copy_to_clipboard(text)
-        self.notify(text, title="Copied", markup=False)
 
-    def url_for(self, row: Row | None) -> str | None:
-        if row is None:
-            return None
-        path = row.url_path
-        subdomain = getattr(self.app, "subdomain", "")
-        if not path or not subdomain:
-            return None
-        try:
-            return url_for_path(subdomain, path)
-        except ValueError:  # a subdomain or path that isn't Affinity's: never open it
-            return None
-
-    @on(LazyTable.NeedMoreRows, "#table")
-    def _need_more(self) -> None:
-        self.load_more()
-
-    # ---- paging (screens set ``cursor`` and implement ``rows_of``) --------------------------
-    cursor: PageCursor[Any] | None = None
-    """Where the next page comes from; replaced (and closed) by each new first load."""
-
-    def rows_of(self, models: Sequence[Any], columns: Sequence[Column]) -> list[Row]:
-        """Table rows for one page of SDK models."""
-        raise NotImplementedError
-
-    def _report(self) -> None:
-        """Refresh the status line after rows changed."""
-
-    def source_name(self) -> str:
-        """What the table shows, for "Loading …" and "… could not load"."""
-        return self.what
-
-    async def open_cursor(self) -> PageCursor[Any]:
-        """A new cursor over the screen's current source (fetching any metadata it needs)."""
-        raise NotImplementedError
-
-    def columns_for(self, models: Sequence[Any]) -> list[Column]:
-        """The columns to show, decided with the first page in hand."""
-        raise NotImplementedError
-
-    def reload(self) -> None:
-        """Start over from the first page with the current source."""
-        self.table.clear()
-        self.table.more_available = False
-        self.load_first()
-
-    @work(exclusive=True, group="table-first", exit_on_error=False)
-    async def load_first(self) -> None:
-        """Replace the rows with the first page of a new cursor (the old one is closed)."""
-        table = self.table
-        table.loading_more = True
-        self.say(f"Loading {self.source_name()}…")
-        old, self.cursor = self.cursor, None
-        try:
-            if old is not None:
-                await old.aclose()
-            cursor = await self.open_cursor()
-            self.cursor = cursor
-            async with self.session.reading():
-                page = await cursor.next_page()
-        except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash
-            table.loading_more = False
-            self.failed(error)
-            self.say(f"{self.source_name()}: could not load")
-            return
-        columns = self.columns_for(page.models)
-        rows = self.rows_of(page.models, columns)
-        table.set_columns(size_columns(columns, rows))
-        table.set_rows(rows)
-        self._page_done(page.has_more)
-
-    def _page_done(self, has_more: bool) -> None:
-        table = self.table
-        table.loading_more = False
-        table.more_available = has_more
-        self._report()
-
-    def load_more(self) -> None:
-        if self.cursor is not None and not self.cursor.exhausted:
-            self._load_next()
-
-    @work(exclusive=True, group="table-more", exit_on_error=False)
-    async def _load_next(self) -> None:
-        """The next page, appended: one request, never a page twice (the cursor sees to it)."""
-        cursor = self.cursor
-        if cursor is None or cursor.exhausted:
-            return
-        table = self.table
-        table.loading_more = True
-        try:
-            async with self.session.reading():
-                page = await cursor.next_page()
-        except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash
-            table.loading_more = False
-            self.failed(error)
-            self._report()
-            return
-        if cursor is not self.cursor:  # a newer load replaced this cursor meanwhile
-            return
-        rows = await self._rows_in_steps(page.models, table.columns)
-        if cursor is not self.cursor:
-            return
-        table.append_rows(rows)
-        has_more = page.has_more
-        await _let_input_through()
-        if cursor is self.cursor:
-            self._page_done(has_more)
-
-    async def _rows_in_steps(self, models: Sequence[Any], columns: Sequence[Column]) -> list[Row]:
-        """`rows_of` a page, a few rows at a time, letting the event loop paint in between.
-
-        Formatting a page of 100 rich entries takes ~10 ms of Python; done in one go it held up
-        the frame a key was waiting for, and added to the loop's longest stalls while a list
-        streams in (benchmarks/key_latency.py, memory.py)."""
-        rows: list[Row] = []
-        for start in range(0, len(models), ROWS_PER_STEP):
-            if start:
-                await _let_input_through()
-            rows.extend(self.rows_of(models[start:start + ROWS_PER_STEP], columns))
-        return rows
+def _short(text: str, limit: int = 60) -> str:
+    """Long user text cut for a notification (a pasted page would fill the screen)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -12,6 +12,7 @@ from textual.widgets import Button, Static
 class ConfirmScreen(ModalScreen[bool]):
     """Dismisses with True only on an explicit yes (``y`` or the button); anything else is no."""
 
+    KEY_SECTION = "Dialogs"
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),

@@ -35,6 +35,7 @@ class FieldNameSuggester(Suggester):
 class FilterBar(Vertical):
     """Hidden until shown; ``enter`` submits, ``escape`` hides, ``up`` recalls recent filters."""
 
+    KEY_SECTION = "Filter bar"
     BINDINGS = [
         Binding("escape", "dismiss", "Close filter", id="filter.close"),
         Binding("up", "recall(1)", "Older filter", show=False, id="filter.older"),

@@ -211,6 +211,7 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         "lazy-table--empty",
     }
 
+    KEY_SECTION = "Moving in a table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "cursor_down", "Down", show=False, id="table.down"),
         Binding("up,k", "cursor_up", "Up", show=False, id="table.up"),

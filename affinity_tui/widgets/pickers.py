@@ -18,6 +18,7 @@ from textual.widgets.selection_list import Selection
 class PickOne(ModalScreen[str | None]):
     """Dismisses with the chosen value, or None on escape."""
 
+    KEY_SECTION = "Dialogs"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]
 
     def __init__(self, title: str, choices: Sequence[tuple[str, str]], *, current: str | None = None) -> None:
@@ -49,6 +50,7 @@ class PickOne(ModalScreen[str | None]):
 class PickMany(ModalScreen[list[str] | None]):
     """Toggle items with space; enter confirms, escape cancels."""
 
+    KEY_SECTION = "Dialogs"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="picker.cancel"),
         Binding("enter", "confirm", "Apply", id="picker.apply", priority=True),

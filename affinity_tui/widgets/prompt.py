@@ -12,6 +12,7 @@ from textual.widgets import Input, Static
 class TextPrompt(ModalScreen[str | None]):
     """Dismisses with the typed text on enter (possibly ""), or None on escape."""
 
+    KEY_SECTION = "Dialogs"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
     def __init__(self, title: str, *, value: str = "", placeholder: str = "", hint: str = "") -> None:

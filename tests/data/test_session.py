@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from affinity.types import ListId, UserId
+from affinity.types import UserId
 
 from affinity_tui.data import AffinitySession, UserFacingError
 from affinity_tui.emulator import Emulator
@@ -26,23 +26,6 @@ async def test_whoami(session: AffinitySession, emulator: Emulator) -> None:
     assert (me.tenant_name, me.subdomain) == ("Harbor Peak Ventures", "harborpeak")
     assert (me.user_name, me.user_email) == (user.full_name, user.primary_email)
     assert isinstance(me.user_id, UserId)
-
-
-async def test_lists_with_types_and_sizes(session: AffinitySession, emulator: Emulator) -> None:
-    lists = {lst.name: lst for lst in await session.lists()}
-    assert {name: lst.type for name, lst in lists.items()} == {
-        "Deal Pipeline": "opportunity", "Portfolio": "company", "Founders": "person", "Co-investors": "company"}
-    for lst in lists.values():
-        assert isinstance(lst.id, ListId) and isinstance(lst.owner_id, UserId)
-        assert lst.size == emulator.store.list_size(lst.id)
-    assert not lists["Co-investors"].is_public
-    assert not any(entry.write for entry in emulator.log.entries)
-
-
-async def test_a_list_whose_size_is_refused_shows_no_size(session: AffinitySession, emulator: Emulator) -> None:
-    emulator.faults.update({"fail_next": [403], "paths": ["/lists/"]})
-    sizes = [lst.size for lst in await session.lists()]
-    assert sizes.count(None) == 1
 
 
 async def test_wrong_key(emulator: Emulator) -> None:

@@ -66,7 +66,7 @@ async def test_search_finds_a_person_by_email_and_enter_opens_them(app: Affinity
         await pilot.press("slash")
         await paste(pilot, email)
         await pilot.press("enter")
-        await until(pilot, lambda: screen.term == email)
+        await until(pilot, lambda: screen.entities.term == email)
         await settle(pilot)
         rows = table_of(app).rows
         assert sorted(row.key for row in rows) == expected
@@ -91,7 +91,7 @@ async def test_search_finds_a_person_by_email_and_enter_opens_them(app: Affinity
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen)
         await pilot.press("x")
-        await until(pilot, lambda: screen.term is None)
+        await until(pilot, lambda: screen.entities.term is None)
         await settle(pilot)
         assert status_text(app) == "People · loaded 200+"
 

@@ -50,8 +50,8 @@ async def load_everything(pilot, expected: int) -> None:  # type: ignore[no-unty
     app = pilot.app
     keys = cycle(["G", "pagedown", "j"])
     for _ in range(3 * expected):
-        cursor = entries_screen(app).cursor
-        if len(table_of(app).loaded_rows) >= expected and cursor is not None and cursor.exhausted:
+        source = entries_screen(app).source
+        if len(table_of(app).loaded_rows) >= expected and source.exhausted:
             return
         await pilot.press(next(keys))
         await settle(pilot)
@@ -135,7 +135,7 @@ async def test_filter_bar_shows_exactly_the_matching_entries_and_x_clears(app: A
         await pilot.press(*FILTER)
         assert screen.filter_bar.input.value == FILTER
         await pilot.press("enter")
-        await until(pilot, lambda: screen.filter_text == FILTER)
+        await until(pilot, lambda: screen.entries.filter_text == FILTER)
         await settle(pilot)
         rows = table_of(app).rows
         assert [row.key for row in rows] == [e.id for e in expected]
@@ -157,7 +157,7 @@ async def test_filter_bar_shows_exactly_the_matching_entries_and_x_clears(app: A
 
         # x clears the filter: the whole list again
         await pilot.press("x")
-        await until(pilot, lambda: screen.filter_text is None)
+        await until(pilot, lambda: screen.entries.filter_text is None)
         await settle(pilot)
         assert screen.sub_title == "Deal Pipeline"
         assert status_text(app) == "loaded 200 of 300"
@@ -193,7 +193,7 @@ async def test_an_invalid_filter_shows_a_problem_and_sends_nothing(app: Affinity
             assert bar.display and bar.input.value == text  # the typed text is kept
             assert bar.input.has_class("-invalid")
             assert app.focused is bar.input
-            assert screen.filter_text is None
+            assert screen.entries.filter_text is None
             assert screen.sub_title == "Deal Pipeline"
             assert [row.key for row in table_of(app).loaded_rows] == before
         # Editing the text clears the problem; escape closes the bar and gives the table the keys.
@@ -220,7 +220,7 @@ async def test_saved_view_from_the_entries_screen(app: AffinityApp, emulator: Em
         await pilot.press("v")
         await until(pilot, lambda: isinstance(app.screen, PickOne))
         await pick(pilot, "Diligence & IC, $1M+")
-        await until(pilot, lambda: screen.view_id == view.id)
+        await until(pilot, lambda: screen.entries.view_id == view.id)
         await settle(pilot)
         rows = table_of(app).rows
         assert [row.key for row in rows] == [e.id for e in expected]
@@ -231,7 +231,7 @@ async def test_saved_view_from_the_entries_screen(app: AffinityApp, emulator: Em
         assert status_text(app) == f"view filtered by Affinity · loaded {len(expected)}"
         await pilot.press("x")
         await settle(pilot)
-        assert screen.view_id is None
+        assert screen.entries.view_id is None
         assert status_text(app) == "loaded 200 of 300"
 
 

@@ -24,6 +24,7 @@ from .helpers import (
 )
 
 WRONG_KEY = "wrong-key-5f2c9d"
+ENTRIES_PATH = f"/v2/lists/{DEAL_PIPELINE}/list-entries"
 
 
 def assert_nothing_leaked(app: AffinityApp, capsys: pytest.CaptureFixture[str], key: str) -> None:
@@ -48,14 +49,18 @@ async def test_a_server_error_is_explained_and_R_loads_the_list(
         app: AffinityApp, emulator: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
     pipeline = entries(emulator, DEAL_PIPELINE)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await open_deal_pipeline_after(app, emulator, pilot, {"fail_next": [500, 500]})
+        await open_deal_pipeline_after(app, emulator, pilot,
+                                       {"fail_next": [500, 500], "paths": [ENTRIES_PATH]})
         assert error_toasts(app) == ["Affinity had a server problem (HTTP 500)\n"
                                      "Press R to try again in a minute; if it persists, check status.affinity.co."]
         assert status_text(app) == "Deal Pipeline: could not load"
         assert list(table_of(app).rows) == []
         assert not table_of(app).loading_more
-        # One request and its one retry, both refused.
-        assert [(e.method, e.status) for e in emulator.log.entries] == [("GET", 500), ("GET", 500)]
+        # The first page and its one retry, both refused; the list's fields, asked for at the same
+        # time, were not (or were given up when the page failed).
+        pages = [(e.method, e.status) for e in emulator.log.entries if e.path == ENTRIES_PATH]
+        assert pages == [("GET", 500), ("GET", 500)]
+        emulator.faults.update({"paths": []})
         assert app.is_running
         assert_nothing_leaked(app, capsys, emulator.api_key)
 
@@ -69,13 +74,15 @@ async def test_a_server_error_is_explained_and_R_loads_the_list(
 async def test_a_rate_limit_is_explained(app: AffinityApp, emulator: Emulator,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await open_deal_pipeline_after(app, emulator, pilot, {"rate_limit_next": 2, "retry_after": 0})
+        await open_deal_pipeline_after(app, emulator, pilot,
+                                       {"rate_limit_next": 2, "retry_after": 0, "paths": [ENTRIES_PATH]})
         shown = error_toasts(app)
         assert len(shown) == 1
         title, what_to_do = shown[0].split("\n", 1)
         assert title == "Affinity's rate limit was reached"
         assert what_to_do.startswith("Wait ") and what_to_do.endswith("then press R to try again.")
-        assert [e.status for e in emulator.log.entries] == [429, 429]
+        assert [e.status for e in emulator.log.entries if e.path == ENTRIES_PATH] == [429, 429]
+        emulator.faults.update({"paths": []})
         assert status_text(app) == "Deal Pipeline: could not load"
         assert app.is_running
         assert_nothing_leaked(app, capsys, emulator.api_key)

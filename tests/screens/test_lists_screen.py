@@ -61,18 +61,23 @@ async def test_header_shows_tenant_and_user(app: AffinityApp, emulator: Emulator
         assert f"{me.full_name} <{me.primary_email}>" in header
 
 
-async def test_reads_only_with_one_request_per_list_size_and_views(app: AffinityApp, emulator: Emulator) -> None:
+async def test_one_request_for_every_list_and_size_then_views_and_owners_at_once(
+        app: AffinityApp, emulator: Emulator) -> None:
+    """v1 GET /lists (names, sizes, owners' ids) paints the screen; then one saved-views request
+    per list and one request for every owner's name, all at once; no size is asked for alone."""
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
     log = emulator.log.entries
     paths = [entry.path for entry in log]
     assert not any(entry.write for entry in log)
     assert {entry.method for entry in log} == {"GET"}
-    assert sorted(p for p in paths if p.startswith("/lists/")) == sorted(f"/lists/{i}" for i in emulator.store.lists)
+    assert paths.count("/lists") == 1
+    assert not [p for p in paths if p.startswith("/lists/")]
     assert sorted(p for p in paths if p.endswith("/saved-views")) == sorted(
         f"/v2/lists/{i}/saved-views" for i in emulator.store.lists)
+    assert paths.count("/v2/persons") == 1  # every owner's name in one request
     assert paths.count("/v2/auth/whoami") == 1
-    assert paths.count("/v2/lists") == 1
+    assert len(paths) == 3 + len(emulator.store.lists)
 
 
 async def test_enter_opens_the_entries_of_the_highlighted_list(app: AffinityApp, emulator: Emulator) -> None:

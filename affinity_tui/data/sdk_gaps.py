@@ -1,0 +1,97 @@
+"""The few Affinity reads affinity-sdk 2.0.6 has no async call for, made through its own HTTP client.
+
+PRIVATE SDK API, used here and nowhere else. ``client._http.get`` / ``get_url`` are the SDK's
+own request methods, so retries, rate-limit handling, the write policy (``WritePolicy.DENY``
+refuses anything but a read) and the same-host check on ``nextUrl`` all still apply. Replace a
+function here when the SDK grows the call it stands in for.
+
+=========================  =====================================================================
+function                   why the SDK's public calls do not serve
+=========================  =====================================================================
+``saved_view_page``        No async read of ``GET /v2/lists/{id}/saved-views/{viewId}/list-entries``
+                           (only the sync ``ListEntryService.from_saved_view``).
+``all_lists_v1``           v1 ``GET /lists`` answers every list *with its size* in one request;
+                           the SDK reads lists from v2 (no sizes) and sizes one list at a time
+                           (``lists.get_size``: a request per list).
+=========================  =====================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from affinity import AsyncAffinity
+from affinity.models.entities import ListEntryWithEntity
+from affinity.types import ListId, SavedViewId, UserId
+
+PAGE_SIZE = 100
+
+V1_LIST_TYPES: Mapping[int, str] = {0: "person", 1: "company", 8: "opportunity"}
+"""v1 ``type`` codes: 0 people, 1 organizations (companies), 8 opportunities."""
+
+
+@dataclass(frozen=True, slots=True)
+class V1List:
+    """One row of v1 ``GET /lists``."""
+
+    id: ListId
+    name: str
+    type: str
+    """``"person" | "company" | "opportunity"``, or ``"unknown"`` for a type Affinity adds later."""
+    is_public: bool
+    owner_id: UserId | None
+    size: int | None
+
+
+async def all_lists_v1(client: AsyncAffinity) -> list[V1List]:
+    """Every list the key can see, with its owner and size: one v1 ``GET /lists``.
+
+    Raises the SDK's errors. Items that are not list records are skipped (Affinity may add
+    kinds of rows; a malformed one must not cost the user every other list).
+    """
+    data = await client._http.get("/lists", v1=True)
+    items = data.get("data")
+    if not isinstance(items, list):  # the SDK wraps v1's top-level array as {"data": [...]}
+        items = []
+    out: list[V1List] = []
+    for item in items:
+        parsed = _v1_list(item)
+        if parsed is not None:
+            out.append(parsed)
+    return out
+
+
+def _v1_list(item: Any) -> V1List | None:
+    if not isinstance(item, Mapping):
+        return None
+    ident, name = item.get("id"), item.get("name")
+    if isinstance(ident, bool) or not isinstance(ident, int) or ident <= 0 or not isinstance(name, str):
+        return None
+    kind = item.get("type")
+    owner = item.get("owner_id")
+    size = item.get("list_size")
+    return V1List(
+        id=ListId(ident), name=name,
+        type=V1_LIST_TYPES.get(kind, "unknown") if isinstance(kind, int) and not isinstance(kind, bool) else "unknown",
+        is_public=bool(item.get("public")),
+        owner_id=UserId(owner) if isinstance(owner, int) and not isinstance(owner, bool) and owner > 0 else None,
+        size=size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None)
+
+
+async def saved_view_page(client: AsyncAffinity, list_id: ListId, view_id: SavedViewId,
+                          next_url: str | None = None, *, limit: int = PAGE_SIZE,
+                          ) -> tuple[list[ListEntryWithEntity], str | None]:
+    """One page of a saved view's entries (Affinity applies the view's filter and columns), and
+    the next page's URL (None on the last page). Raises the SDK's errors."""
+    http = client._http
+    if next_url is None:
+        data = await http.get(f"/lists/{int(list_id)}/saved-views/{int(view_id)}/list-entries",
+                              params={"limit": limit})
+    else:
+        data = await http.get_url(next_url)
+    models = [ListEntryWithEntity.model_validate(item) for item in data.get("data") or []]
+    pagination = data.get("pagination") or {}
+    next_page = pagination.get("nextUrl") if isinstance(pagination, dict) else None
+    return models, next_page if isinstance(next_page, str) and next_page else None
