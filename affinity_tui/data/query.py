@@ -6,9 +6,11 @@ double quotes around names or values with spaces (``"Close Date" > 2026-01-01``)
 
 This module adds what a person at a keyboard needs on top of it:
 
-* **Errors with a column.** The SDK's ``ValueError`` messages speak of tokens and 0-based
-  positions; they are rewritten into short sentences with a 1-based column, and the position
-  is returned so the bar can put the cursor there.
+* **Errors with a column, never a traceback.** The SDK's ``ValueError`` messages speak of tokens
+  and 0-based positions; they are rewritten into short sentences with a 1-based column, and the
+  position is returned so the bar can put the cursor there. The SDK's parser also fails in
+  other ways (an ``AssertionError`` for a ``[list]`` where a name goes, a ``RecursionError``
+  for deep nesting); those become positioned sentences too.
 * **Field names checked against the list.** An unknown name is reported with close matches.
 * **Field names spelled as the list spells them.** The SDK re-checks every entry locally by
   *exact* field name, so ``status = "Won"`` would silently match nothing where the field is
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from affinity.filters import (
@@ -41,6 +43,9 @@ WORD_OPERATORS = frozenset({"contains", "starts_with", "ends_with", "gt", "gte",
 OPERATOR_CHARS = "=!<>~^$"
 SYMBOL_OPERATORS = "= != > >= < <= =~ =^ =$"
 EXAMPLE = 'Status = "Won" & Amount > 1000000'
+MAX_DEPTH = 100
+"""Conditions combined or nested deeper than this are refused: the SDK walks a filter
+recursively (to plan the search and to re-check each entry) and would overflow Python's stack."""
 _SEPARATORS = "&|(!"
 
 
@@ -73,17 +78,28 @@ class FilterProblem:
 
 
 def parse_filter(text: str, field_names: Iterable[str] | None = None) -> ParsedFilter | FilterProblem:
-    """Parse the filter bar's text; with ``field_names``, also check and canonicalize the names."""
+    """Parse the filter bar's text; with ``field_names``, also check and canonicalize the names.
+
+    Never raises for any text.
+    """
     stripped = text.strip()
     names = None if field_names is None else list(field_names)
+    too_deep = _parentheses_too_deep(text)
+    if too_deep is not None:
+        return too_deep
     try:
         expression = parse(text)
     except ValueError as error:
         return explain_syntax_error(text, str(error), names)
-    problem = _check_wildcards(text, expression)
+    except Exception as error:  # noqa: BLE001 - the SDK's parser asserts and recurses too
+        return _unreadable(text, error)
+    if _depth(expression) > MAX_DEPTH:
+        return FilterProblem(f"Too many conditions: at most {MAX_DEPTH} can be combined or nested", 0)
+    comparisons = _comparisons(expression)
+    problem = _check_wildcards(text, comparisons)
     if problem is not None:
         return problem
-    used = list(dict.fromkeys(_comparison_names(expression)))
+    used = list(dict.fromkeys(c.field_name for c in comparisons))
     if names is None:
         return ParsedFilter(stripped, expression, tuple(used))
     known = {name.casefold(): name for name in ROW_ATTRIBUTES}
@@ -107,7 +123,7 @@ def explain_syntax_error(text: str, sdk_message: str,
     """
     found = _POSITION.search(sdk_message)
     end = len(text.rstrip())
-    pos = int(found.group(1)) if found else end
+    pos = max(0, min(int(found.group(1)), len(text))) if found else end
     col = pos + 1
 
     def problem(message: str, at: int = pos) -> FilterProblem:
@@ -129,7 +145,8 @@ def explain_syntax_error(text: str, sdk_message: str,
         if last in ("&", "|", "!", "("):
             return problem(f"Expected a condition after '{last}' at column {end + 1}", end)
         return problem(f"The filter ends too early (column {end + 1})", end)
-    match = re.match(r"Expected operator after '(.*?)' at position \d+(?:\. Hint: .*?\"(.*)\")?", sdk_message)
+    match = re.match(r"Expected operator after '(.*?)' at position \d+(?:\. Hint: .*?\"(.*)\")?", sdk_message,
+                     re.DOTALL)
     if match:
         word, suggestion = match.group(1), match.group(2) or ""
         start = _word_start(text, word, pos)
@@ -139,9 +156,12 @@ def explain_syntax_error(text: str, sdk_message: str,
         return problem(f"Expected an operator ({SYMBOL_OPERATORS}) after '{word}' at column {col}")
     if sdk_message.startswith("Unterminated quoted string"):
         return problem(f"The quote at column {col} is never closed")
+    if sdk_message.startswith("Unexpected end of string after backslash"):
+        return problem(f"A '\\' at the end (column {end}) escapes nothing; write '\\\\' for a backslash",
+                       max(end - 1, 0))
     if sdk_message.startswith("Unbalanced parentheses"):
         return problem(f"Missing ')' at column {col}")
-    match = re.match(r"Missing field name before operator '(.*?)'", sdk_message)
+    match = re.match(r"Missing field name before operator '(.*?)'", sdk_message, re.DOTALL)
     if match:
         return problem(f"Expected a field name before '{match.group(1)}' at column {col}")
     match = re.match(r"Unexpected '(AND|OR|=)' at position", sdk_message)
@@ -149,20 +169,84 @@ def explain_syntax_error(text: str, sdk_message: str,
         word = match.group(1)
         hint = {"AND": "use & for AND", "OR": "use | for OR", "=": "use a single = for equality"}[word]
         return problem(f"Unexpected '{text[pos:pos + len(word)] or word}' at column {col}: {hint}")
-    match = re.match(r"Unexpected token '(.*?)' at position \d+(\. Hint)?", sdk_message)
+    match = re.match(r"Unexpected token '(.*?)' at position \d+(\. Hint)?", sdk_message, re.DOTALL)
     if match:
-        token = match.group(1)
+        token = "[…]" if text[pos:pos + 1] == "[" else match.group(1)
         if match.group(2):
             return problem(f"Unexpected '{token}' at column {col}: join conditions with & or |, "
                            "and put values with spaces in quotes")
         return problem(f"Unexpected '{token}' at column {col}")
-    match = re.match(r"(?:Unknown|Unsupported) operator '(.*?)' at position \d+", sdk_message)
+    match = re.match(r"(?:Unknown|Unsupported) operator '(.*?)' at position \d+", sdk_message, re.DOTALL)
     if match:
         meant = re.search(r"Did you mean: (.*?)\?", sdk_message)
         tip = f"did you mean {meant.group(1)}?" if meant else f"use one of {SYMBOL_OPERATORS}"
         return problem(f"Unknown operator '{match.group(1)}' at column {col}; {tip}")
     message = _POSITION.sub(f"at column {col}", sdk_message).replace("Hint: ", "")
     return problem(message)
+
+
+def _unreadable(text: str, error: Exception) -> FilterProblem:
+    """A positioned sentence for what the SDK's parser raises besides ``ValueError``."""
+    if isinstance(error, RecursionError):
+        return FilterProblem(f"This filter nests too deeply (parentheses or '!'): at most {MAX_DEPTH} levels", 0)
+    at = _list_where_a_name_goes(text)
+    if at is not None:
+        word = re.match(r"[^\s&|()]+", text[at:])
+        example = quote_name(word.group(0) if word else "[x]")
+        return FilterProblem(f"Expected a field name at column {at + 1}, not a [list] (lists are values, "
+                             f"after an operator); quote a name with brackets: {example}", at)
+    end = len(text.rstrip())
+    return FilterProblem(f"This filter can't be read (column {end + 1}); check its quotes, brackets "
+                         "and operators", end)
+
+
+def _parentheses_too_deep(text: str) -> FilterProblem | None:
+    """Parentheses nested deeper than ``MAX_DEPTH`` (outside quotes), where the SDK's recursive
+    parser would otherwise run out of stack."""
+    depth = 0
+    quoted = False
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quoted:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                quoted = False
+        elif ch == '"':
+            quoted = True
+        elif ch == "(":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return FilterProblem(f"Parentheses nest too deeply at column {i + 1}: at most {MAX_DEPTH} levels", i)
+        elif ch == ")":
+            depth = max(depth - 1, 0)
+        i += 1
+    return None
+
+
+def _list_where_a_name_goes(text: str) -> int | None:
+    """Where a ``[`` opens a condition (outside quotes), which the SDK's parser can't report."""
+    expect_condition = True
+    quoted = False
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quoted:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                quoted = False
+        elif ch == '"':
+            quoted, expect_condition = True, False
+        elif ch in "&|(" or (ch == "!" and text[i + 1:i + 2] != "="):
+            expect_condition = True
+        elif ch == "[" and expect_condition:
+            return i
+        elif not ch.isspace():
+            expect_condition = False
+        i += 1
+    return None
 
 
 def _operator_before(text: str, pos: int) -> str:
@@ -208,37 +292,63 @@ def _word_start(text: str, word: str, before: int) -> int:
     return found if found >= 0 else before
 
 
-# ---- names ----------------------------------------------------------------------------------
-def _comparisons(expression: FilterExpression) -> Iterable[FieldComparison]:
-    if isinstance(expression, FieldComparison):
-        yield expression
-    elif isinstance(expression, AndExpression | OrExpression):
-        yield from _comparisons(expression.left)
-        yield from _comparisons(expression.right)
-    elif isinstance(expression, NotExpression):
-        yield from _comparisons(expression.expr)
-
-
-def _comparison_names(expression: FilterExpression) -> list[str]:
-    return [c.field_name for c in _comparisons(expression)]
-
-
-def _renamed(expression: FilterExpression, known: dict[str, str]) -> FilterExpression:
-    if isinstance(expression, FieldComparison):
-        name = known.get(expression.field_name.casefold(), expression.field_name)
-        return FieldComparison(name, expression.operator, expression.value)
-    if isinstance(expression, AndExpression):
-        return AndExpression(_renamed(expression.left, known), _renamed(expression.right, known))
-    if isinstance(expression, OrExpression):
-        return OrExpression(_renamed(expression.left, known), _renamed(expression.right, known))
+# ---- the expression tree --------------------------------------------------------------------
+def _children(expression: FilterExpression) -> list[FilterExpression]:
+    if isinstance(expression, AndExpression | OrExpression):
+        return [expression.left, expression.right]
     if isinstance(expression, NotExpression):
-        return NotExpression(_renamed(expression.expr, known))
+        return [expression.expr]
+    return []
+
+
+def _depth(expression: FilterExpression) -> int:
+    """How deep the tree goes (walked without recursion: any depth is measured)."""
+    deepest = 0
+    stack = [(expression, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in _children(node))
+    return deepest
+
+
+def _comparisons(expression: FilterExpression) -> list[FieldComparison]:
+    """The comparisons in the order they are written."""
+    found: list[FieldComparison] = []
+    stack = [expression]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, FieldComparison):
+            found.append(node)
+        stack.extend(reversed(_children(node)))
+    return found
+
+
+def _rewritten(expression: FilterExpression,
+               rewrite: Callable[[FieldComparison], FilterExpression]) -> FilterExpression:
+    """The same tree with each comparison replaced by ``rewrite(comparison)``, in written order."""
+    if isinstance(expression, FieldComparison):
+        return rewrite(expression)
+    if isinstance(expression, AndExpression):
+        left = _rewritten(expression.left, rewrite)
+        return AndExpression(left, _rewritten(expression.right, rewrite))
+    if isinstance(expression, OrExpression):
+        left = _rewritten(expression.left, rewrite)
+        return OrExpression(left, _rewritten(expression.right, rewrite))
+    if isinstance(expression, NotExpression):
+        return NotExpression(_rewritten(expression.expr, rewrite))
     return expression
 
 
-def _check_wildcards(text: str, expression: FilterExpression) -> FilterProblem | None:
+# ---- names ----------------------------------------------------------------------------------
+def _renamed(expression: FilterExpression, known: dict[str, str]) -> FilterExpression:
+    return _rewritten(expression, lambda c: FieldComparison(
+        known.get(c.field_name.casefold(), c.field_name), c.operator, c.value))
+
+
+def _check_wildcards(text: str, comparisons: Sequence[FieldComparison]) -> FilterProblem | None:
     """``*`` means "has a value" after ``=`` and "has no value" after ``!=``; nothing else."""
-    for comparison in _comparisons(expression):
+    for comparison in comparisons:
         if isinstance(comparison.value, RawToken) and comparison.operator not in ("=", "!="):
             at = _locate_name(text, comparison.field_name)
             return FilterProblem(f"'{comparison.field_name} {comparison.operator} *' at column {at + 1} "

@@ -1,10 +1,11 @@
-"""The filter bar: parse, explain problems with a column, check names, complete names."""
+"""The filter bar: parse, explain problems with a column (whatever the SDK's parser raises), check
+names, complete names."""
 
 from __future__ import annotations
 
 import pytest
 
-from affinity_tui.data.query import FilterProblem, ParsedFilter, completions, parse_filter, quote_name
+from affinity_tui.data.query import MAX_DEPTH, FilterProblem, ParsedFilter, completions, parse_filter, quote_name
 
 NAMES = ["Status", "Owners", "Amount", "Close Date", "Sector", "Round", "Lead Investor", "Memo",
          "Target MOIC", "Organizations", "People"]
@@ -78,3 +79,32 @@ def test_quote_name() -> None:
     assert quote_name("Close Date") == '"Close Date"'
     assert quote_name('Say "hi"') == '"Say \\"hi\\""'
     assert quote_name("in") == '"in"'
+
+
+# ---- nothing the SDK's parser raises escapes ----------------------------------------------------
+@pytest.mark.parametrize(("text", "message", "position"), [
+    ("[bold]x[/]", 'Expected a field name at column 1, not a [list] (lists are values, after an operator); '
+                   'quote a name with brackets: "[bold]x[/]"', 0),
+    ("[x]", "Expected a field name at column 1, not a [list]", 0),
+    ("[a] = 1", 'Expected a field name at column 1, not a [list] (lists are values, after an operator); '
+                'quote a name with brackets: "[a]"', 0),
+    ('Status = "x" & ( [a] = 1)', "Expected a field name at column 18, not a [list]", 17),
+    pytest.param("(" * 400 + "Status = 1" + ")" * 400, "Parentheses nest too deeply at column 101: at most 100 levels",
+                 100, id="400 parentheses"),  # RecursionError in the SDK's parser
+    pytest.param("!" * 2000 + "Status = 1", "This filter nests too deeply (parentheses or '!'): at most 100 levels", 0,
+                 id="2000 nots"),  # RecursionError in the SDK's parser
+    pytest.param(" & ".join(["Amount > 1"] * 1000), "Too many conditions: at most 100 can be combined or nested",
+                 0, id="1000 conditions"),  # the SDK walks the tree recursively to plan and to re-check
+    ('Status = "x\\', "A '\\' at the end (column 12) escapes nothing", 11),
+])
+def test_what_the_sdk_parser_raises_becomes_a_problem(text: str, message: str, position: int) -> None:
+    for fields in (None, NAMES):
+        problem = parse_filter(text, fields)
+        assert isinstance(problem, FilterProblem)
+        assert problem.message.startswith(message), problem.message
+        assert problem.position == position
+
+
+def test_a_filter_of_many_conditions_still_parses() -> None:
+    parsed = parse_filter(" | ".join(f'Round = "R{i}"' for i in range(MAX_DEPTH)), NAMES)
+    assert isinstance(parsed, ParsedFilter) and parsed.fields == ("Round",)
