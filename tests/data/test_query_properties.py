@@ -2,20 +2,23 @@
 
 The text is arbitrary unicode, or built from the language's own alphabet (names, quotes,
 operators, ``& | ! ( ) *``, brackets, markup-looking strings, dates and numbers good and bad),
-checked with no fields known and with names only. A filter that parses must also be one the
-SDK can re-check locally without raising.
+checked with no fields known, with names only, and with the Deal Pipeline's metadata. A filter
+that parses must also be one the SDK can plan and re-check locally without raising.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from affinity._filtering.search import plan_filter
+from affinity.models.entities import DropdownOption, FieldMetadata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from affinity_tui.data.fields import FieldSet
 from affinity_tui.data.query import FilterProblem, ParsedFilter, completions, parse_filter
 
-from .test_query import NAMES
+from .test_query import NAMES, pipeline_fields
 
 PIECES = [
     # names, as typed and as quoted
@@ -37,17 +40,25 @@ texts = st.one_of(st.text(), st.text(alphabet=st.sampled_from('ab "=!<>~^$&|()*[
                   pieces.map("".join), pieces.map(" ".join))
 
 
-def known_fields(which: str) -> list[str] | None:
+def known_fields(which: str) -> FieldSet | list[str] | None:
+    if which == "set":
+        return pipeline_fields()
+    if which == "set without options":
+        return FieldSet(tuple(m.model_copy(update={"dropdown_options": []}) for m in pipeline_fields().fields))
     return NAMES if which == "names" else None
 
 
-KNOWN = st.sampled_from(["nothing", "names"])
+KNOWN = st.sampled_from(["nothing", "names", "set", "set without options"])
 RECORDS: list[dict[str, Any]] = [
     {},
     {"Status": "Diligence", "Amount": 250000, "Close Date": "2026-05-31T12:00:00Z", "Sector": ["Fintech"],
      "Round": "Seed", "Owners": ["Ines Carvalho"], "Memo": "[b]x[/b]", "Target MOIC": {"calculatedValue": 3.6},
      "name": "Acme", "entityName": "Acme", "listEntryId": 1, "entityId": 2, "entityType": "opportunity"},
 ]
+
+
+def options_for(meta: FieldMetadata) -> list[DropdownOption]:
+    return list(meta.dropdown_options)
 
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -64,10 +75,11 @@ def test_parse_filter_answers_every_text(text: str, which: str) -> None:
     result.expression.to_string()
     for record in RECORDS:
         result.expression.matches(record)
+    plan_filter(result.expression, pipeline_fields().fields, options_for)
 
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(texts, st.sampled_from(["names"]))
+@given(texts, st.sampled_from(["names", "set", "set without options"]))
 def test_completions_answer_every_text(text: str, which: str) -> None:
     fields = known_fields(which)
     assert fields is not None
