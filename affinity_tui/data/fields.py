@@ -30,6 +30,11 @@ _NAME_PREFERENCE = {"list": 0, "global": 1, "enriched": 2, "relationship-intelli
 """When two fields share a name, the filter bar means the most specific one."""
 
 EntityKind = Literal["person", "company", "opportunity"]
+DROPDOWN_TYPES = frozenset({"dropdown", "ranked-dropdown", "dropdown-multi"})
+
+
+def _value_type(meta: FieldMetadata) -> str:
+    return str(getattr(meta.value_type, "value", meta.value_type))
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,7 @@ class FieldCatalog:
     def __init__(self, client: AsyncAffinity) -> None:
         self._client = client
         self._lists: dict[int, FieldSet] = {}
+        self._with_options: dict[int, FieldSet] = {}
         self._entities: dict[str, FieldSet] = {}
         self._locks: dict[tuple[str, int | str], asyncio.Lock] = {}
 
@@ -123,8 +129,37 @@ class FieldCatalog:
             return self._entities[kind]
 
     def cached_list(self, list_id: ListId) -> FieldSet | None:
-        """A list's fields if already fetched (no request)."""
-        return self._lists.get(int(list_id))
+        """A list's fields if already fetched (no request), with their dropdown options once
+        ``with_options`` read them."""
+        key = int(list_id)
+        return self._with_options.get(key) or self._lists.get(key)
+
+    async def with_options(self, list_id: ListId) -> FieldSet:
+        """A list's fields with every dropdown's options filled in (the filter bar checks values
+        against them, the Status picker shows them).
+
+        Affinity's field listing carries no options: each dropdown field costs one request,
+        all sent at once, once per session. A field whose options cannot be read keeps none
+        (its values are then not checked). Raises the SDK's errors for the field listing.
+        """
+        key = int(list_id)
+        if key in self._with_options:
+            return self._with_options[key]
+        fields = await self.for_list(list_id)
+        async with self._lock(("options", key)):
+            if key not in self._with_options:
+                dropdowns = [m for m in fields.fields if _value_type(m) in DROPDOWN_TYPES]
+
+                async def options(meta: FieldMetadata) -> FieldMetadata:
+                    try:
+                        found = await self._client.lists.get_field_dropdown_options(ListId(key), meta.id)
+                    except Exception:  # noqa: BLE001 - the field just goes unchecked
+                        return meta
+                    return meta.model_copy(update={"dropdown_options": found})
+
+                filled = {str(m.id): m for m in await asyncio.gather(*(options(m) for m in dropdowns))}
+                self._with_options[key] = FieldSet(tuple(filled.get(str(m.id), m) for m in fields.fields))
+            return self._with_options[key]
 
     def cached_entities(self, kind: EntityKind) -> FieldSet | None:
         """A kind's fields if already fetched (no request; opportunities have none)."""
@@ -133,6 +168,7 @@ class FieldCatalog:
     def refresh(self) -> None:
         """Forget everything: the next call asks Affinity again (after a field was added)."""
         self._lists.clear()
+        self._with_options.clear()
         self._entities.clear()
 
     def _lock(self, key: tuple[str, int | str]) -> asyncio.Lock:

@@ -33,7 +33,7 @@ class EntitiesScreen(TableScreen):
 
     def search_for(self, term: str) -> None:
         """Run an Affinity search (from the command palette)."""
-        self.use(self.entities.cleared() if not term.strip() else self.entities.with_query(term))
+        self.use(self.entities.cleared() if not term.strip() else self.entities.searching(term))
 
     def action_columns(self) -> None:
         choices = self.entities.column_choices()

@@ -195,10 +195,18 @@ class TableScreen(RecordActions):
         source = self.source
         bar.configure(complete=lambda text: self.source.complete(text), recent=source.recent_queries())
         bar.open(source.query_text)
+        self.run_worker(source.prepare_query(), group="query-prepare", exclusive=True, exit_on_error=False)
 
     @on(FilterBar.Submitted, "#filter-bar")
-    def _query_submitted(self, event: FilterBar.Submitted) -> None:
-        result = self.source.with_query(event.text)
+    async def _query_submitted(self, event: FilterBar.Submitted) -> None:
+        source = self.source
+        try:
+            result = await source.with_query(event.text)
+        except Exception as error:  # noqa: BLE001 - the text stays in the bar
+            self.failed(error)
+            return
+        if source is not self.source:
+            return
         if isinstance(result, QueryProblem):
             self.filter_bar.show_problem(result.message, result.position)
             return  # nothing is sent; the text stays in the bar

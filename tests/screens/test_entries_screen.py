@@ -170,6 +170,9 @@ async def test_filter_bar_shows_exactly_the_matching_entries_and_x_clears(app: A
 INVALID = (
     ('Stauts = "x"', 'No field "Stauts" on this list (column 1); did you mean "Status"?'),
     ("Status = ", "Expected a value after '=' at column 9"),
+    ('Status = "Diligance"', '"Diligance" is not a Status option (column 10); did you mean "Diligence"?'),
+    ('"Close Date" > 2026-02-30', "2026-02-30"),
+    ("Amount > abc", "abc"),
 )
 
 
@@ -189,7 +192,9 @@ async def test_an_invalid_filter_shows_a_problem_and_sends_nothing(app: Affinity
             shown = str(screen.query_one("#filter-problem", Static).render())
             assert problem in shown
             assert shown.lstrip().startswith("^")  # a caret points at the mistake
-            assert emulator.log.entries == []  # nothing was sent
+            # Nothing was sent but the one-time read of the dropdown options the values are checked
+            # against (when the bar opened).
+            assert all(e.path.endswith("/dropdown-options") for e in emulator.log.entries)
             assert bar.display and bar.input.value == text  # the typed text is kept
             assert bar.input.has_class("-invalid")
             assert app.focused is bar.input
@@ -203,7 +208,8 @@ async def test_an_invalid_filter_shows_a_problem_and_sends_nothing(app: Affinity
         await pilot.press("escape")
         await settle(pilot)
         assert not bar.display and app.focused is table_of(app)
-        assert emulator.log.entries == []
+        assert all(e.path.endswith("/dropdown-options") for e in emulator.log.entries)
+        assert len(emulator.log.entries) == 3  # the list's three dropdown fields, once each
 
 
 # ---- saved views and columns --------------------------------------------------------------------

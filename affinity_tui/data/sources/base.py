@@ -92,9 +92,13 @@ class TableSource:
         """True when a filter, search or view narrows the rows (``x`` clears it)."""
         return self.query_text is not None
 
-    def with_query(self, text: str) -> TableSource | QueryProblem:
+    async def prepare_query(self) -> None:
+        """Read what checking a query needs (the filter bar just opened). Never raises."""
+
+    async def with_query(self, text: str) -> TableSource | QueryProblem:
         """A source for ``text`` typed in the filter bar ("" clears the query), or what is
-        wrong with it (nothing is sent for a problem)."""
+        wrong with it (nothing is sent for the query itself; checking it may read field
+        metadata once). Raises ``UserFacingError`` when that metadata cannot be read."""
         return QueryProblem("This table has no filter.")
 
     def cleared(self) -> TableSource:

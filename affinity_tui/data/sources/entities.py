@@ -82,7 +82,11 @@ class EntitySource(TableSource):
         return parts
 
     # ---- new queries -----------------------------------------------------------------------
-    def with_query(self, text: str) -> EntitySource:
+    async def with_query(self, text: str) -> EntitySource:
+        return self.searching(text)
+
+    def searching(self, text: str) -> EntitySource:
+        """The same table showing Affinity's search for ``text`` (no check needed)."""
         return EntitySource(self.session, self.kind, term=text, chosen_field_ids=self.chosen_field_ids)
 
     def cleared(self) -> EntitySource:

@@ -138,13 +138,27 @@ class EntriesSource(TableSource):
         options.update(changes)
         return EntriesSource(self.session, self.lst, **options)
 
-    def with_query(self, text: str) -> EntriesSource | QueryProblem:
-        """The entries matching the filter ``text`` ("" clears it). A filter replaces a view."""
+    async def prepare_query(self) -> None:
+        """Read the dropdown options the filter's values are checked against (once a session)."""
+        try:
+            await self._fields_with_options()
+        except Exception:  # noqa: BLE001 - with_query asks again and reports the failure
+            return
+
+    async def _fields_with_options(self) -> FieldSet:
+        catalog = await self.session.catalog()
+        async with self.session.reading():
+            return await catalog.with_options(self.list_id)
+
+    async def with_query(self, text: str) -> EntriesSource | QueryProblem:
+        """The entries matching the filter ``text`` ("" clears it). A filter replaces a view.
+
+        Field names, option values, dates and numbers are checked against the list's fields
+        first: a typo is refused here instead of making Affinity scan the whole list."""
         text = text.strip()
         if not text:
             return self._refined(filter_text=None)
-        fields = self.fields
-        parsed = parse_filter(text, fields.names if fields is not None else None)
+        parsed = parse_filter(text, await self._fields_with_options())
         if isinstance(parsed, FilterProblem):
             return QueryProblem(parsed.message, parsed.position)
         self.recent.remember(int(self.lst.id), text)
@@ -162,7 +176,7 @@ class EntriesSource(TableSource):
 
     def complete(self, text_before_cursor: str) -> list[str]:
         fields = self.fields
-        return completions(text_before_cursor, fields.names if fields is not None else [])
+        return completions(text_before_cursor, fields if fields is not None else [])
 
     def recent_queries(self) -> list[str]:
         return self.recent.for_list(int(self.lst.id))
@@ -204,8 +218,8 @@ class EntriesSource(TableSource):
         known = catalog.cached_list(self.list_id)
         async with session.reading() as client:
             if self.filter_text:
-                fields = known or await catalog.for_list(self.list_id)
-                parsed = parse_filter(self.filter_text, fields.names)
+                fields = await catalog.with_options(self.list_id)
+                parsed = parse_filter(self.filter_text, fields)
                 if isinstance(parsed, FilterProblem):  # the list's fields changed since it was typed
                     raise UserFacingError("The filter no longer fits this list",
                                           f"{parsed.message}. Press / to change it, or x to clear it.")

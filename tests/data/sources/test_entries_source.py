@@ -62,11 +62,16 @@ async def test_a_bad_filter_is_a_problem_and_sends_nothing(emulator: Emulator) -
     source = EntriesSource(session, lst)
     await source.first_page()
     trips.clear()
-    problem = source.with_query('Stauts = "Won"')
+    problem = await source.with_query('Stauts = "Won"')
     assert isinstance(problem, QueryProblem) and "Status" in problem.message
+    # Checking reads the dropdown options once (all at once); no entry is asked for.
+    assert all(s.path.endswith("/dropdown-options") for s in trips.spans) and trips.depth == 1
+    trips.clear()
+    typo = await source.with_query('Status = "Diligance"')
+    assert isinstance(typo, QueryProblem) and "Diligence" in typo.message
     assert trips.spans == []
-    refined = source.with_query('Status = "Won"')
+    refined = await source.with_query('Status = "Closed Won"')
     assert isinstance(refined, EntriesSource) and refined is not source
-    assert refined.filter_text == 'Status = "Won"' and refined.narrowed
+    assert refined.filter_text == 'Status = "Closed Won"' and refined.narrowed
     assert refined.cleared().filter_text is None and not refined.cleared().narrowed
     await session.close()
