@@ -11,7 +11,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import search
+from . import filter_query, search_criteria
+from .query_shared import SearchError
 from .serialize import V2
 from .store import (
     DROPDOWN_TYPES,
@@ -134,7 +135,7 @@ class V2Routes:
         name_filter = q.get("filter")
         if name_filter:
             node = self._parse_filter(name_filter)
-            available = [f for f in available if search.evaluate_filter(node, _name_only(f))]
+            available = [f for f in available if filter_query.evaluate_filter(node, _name_only(f))]
         page = page_v2(request, q, available)
         ser = self.v2(request)
         includes = q.getlist("includes")
@@ -190,24 +191,24 @@ class V2Routes:
         now = self.emu.now()
         out = []
         try:
-            criteria = search.compile_criteria(filters) if filters else None
+            criteria = search_criteria.compile_criteria(filters) if filters else None
             for item in pool:
-                if term is not None and not search.matches_term(str(term), texts(item)):
+                if term is not None and not search_criteria.matches_term(str(term), texts(item)):
                     continue
                 if criteria is not None and not criteria.matches(value_of(item), now=now):
                     continue
                 out.append(item)
             sorts = body.get("sorts") or []
             if sorts:
-                out = search.apply_sorts(out, sorts, value_of, id_of=lambda r: r.id)
-        except search.SearchError as exc:
+                out = search_criteria.apply_sorts(out, sorts, value_of, id_of=lambda r: r.id)
+        except SearchError as exc:
             raise ApiError(400, exc.message, param=exc.param or "filters") from None
         return out
 
-    def _parse_filter(self, text: str) -> search.FilterNode:
+    def _parse_filter(self, text: str) -> filter_query.FilterNode:
         try:
-            return search.parse_filter(text)
-        except search.FilterSyntaxError as exc:
+            return filter_query.parse_filter(text)
+        except filter_query.FilterSyntaxError as exc:
             raise ApiError(400, str(exc), param="filter") from None
 
     # ---- opportunities ---------------------------------------------------------------------
@@ -410,7 +411,7 @@ class V2Routes:
         if view.filters:
             by_id = {f.id: f for f in s.list_fields(view.list_id)}
             now = self.emu.now()
-            criteria = search.compile_criteria(view.filters)
+            criteria = search_criteria.compile_criteria(view.filters)
 
             def keep(entry: ListEntry) -> bool:
                 def get(fid: str) -> tuple[str | None, Any]:
@@ -433,8 +434,8 @@ class V2Routes:
             return items
         node = self._parse_filter(text)
         try:
-            return [item for item in items if search.evaluate_filter(node, props(item).get)]
-        except search.SearchError as exc:
+            return [item for item in items if filter_query.evaluate_filter(node, props(item).get)]
+        except SearchError as exc:
             raise ApiError(400, exc.message, param="filter") from None
 
     def _note_filter(self, q: Query, notes: list[Note]) -> list[Note]:

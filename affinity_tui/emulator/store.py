@@ -2,7 +2,7 @@
 
 Everything the HTTP layer serves is read from (and written to) a `TenantStore`. Values are kept
 in one *compact* form per field value type, independent of v1 or v2 wire shapes, so that the
-serializers (`serialize_v2`, `serialize_v1`) and the search evaluator (`search`) agree on a
+serializers (`serialize.V2`, `serialize.V1`) and the search evaluator (`search_criteria`) agree on a
 single source of truth:
 
 ============================  ==============================================================
