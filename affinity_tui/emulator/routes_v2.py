@@ -518,7 +518,7 @@ class V2Routes:
 
     async def delete_note(self, request: Request) -> Response:
         note = self._note(request.path_params["note_id"])
-        del self.store.notes[note.id]
+        self.emu.writes.delete_note(note)
         return no_content()
 
     # ---- reminders -------------------------------------------------------------------------
@@ -562,7 +562,7 @@ class V2Routes:
 
     async def delete_reminder(self, request: Request) -> Response:
         r = self._reminder(request.path_params["reminder_id"])
-        del self.store.reminders[r.id]
+        self.emu.writes.delete_reminder(r)
         return no_content()
 
     # ---- interactions (org-wide, read-only) ------------------------------------------------

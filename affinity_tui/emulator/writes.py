@@ -2,7 +2,8 @@
 
 Kept apart from the routes so that v1 and v2 share one set of rules (what a write body may
 hold, how a ``{"type", "data"}`` write value becomes a compact store value) and so that every
-change bumps `revision`, which invalidates cached search and saved-view results.
+change bumps `revision`, which invalidates cached search and saved-view results. The routes never
+change the store themselves, deletes included.
 """
 
 from __future__ import annotations
@@ -163,6 +164,16 @@ class Writes:
         note.updated_at = self.now_iso()
         self._changed()
 
+    def delete_note(self, note: Note) -> None:
+        """A note and its replies (a reply never outlives its root note)."""
+        doomed = {note.id} | {n.id for n in self.store.notes.values() if n.parent_id == note.id}
+        for ident in doomed:
+            del self.store.notes[ident]
+        for it in self.store.interactions.values():
+            if doomed.intersection(it.note_ids):
+                it.note_ids = [i for i in it.note_ids if i not in doomed]
+        self._changed()
+
     # ---- reminders ---------------------------------------------------------------------------
     def create_reminder(self, body: Any) -> Reminder:
         if not isinstance(body, dict):
@@ -213,6 +224,10 @@ class Writes:
         if isinstance(body.get("owner"), dict):
             r.owner_id = int(body["owner"]["id"])
         r.updated_at = self.now_iso()
+        self._changed()
+
+    def delete_reminder(self, r: Reminder) -> None:
+        del self.store.reminders[r.id]
         self._changed()
 
     # ---- list membership (v1) ----------------------------------------------------------------
