@@ -5,18 +5,16 @@ strengths, in v1's snake_case shapes with page tokens."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from .route_host import RouteHost
 from .serialize import V1, reminder_status
 from .store import Company, EntityType, Interaction, ListEntry, Person
 from .wire import ApiError, Query, json_response, not_found, page_v1, read_json
-
-if TYPE_CHECKING:
-    from .app import Emulator
 
 V1_INTERACTION_TYPES = {0: "meeting", 1: "call", 2: "chat-message", 3: "email"}
 V1_INTERACTION_KEYS = {0: "events", 1: "events", 2: "chat_messages", 3: "emails"}
@@ -41,7 +39,7 @@ def _parse_time(raw: str | None, what: str) -> datetime:
 
 
 class V1Routes:
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: RouteHost) -> None:
         self.emu = emu
 
     @property

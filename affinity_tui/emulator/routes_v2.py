@@ -4,8 +4,7 @@ published 2024-01-01 OpenAPI document, answered from the `TenantStore`."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,6 +12,7 @@ from starlette.routing import Route
 
 from . import filter_query, search_criteria
 from .query_shared import SearchError
+from .route_host import RouteHost
 from .serialize import V2
 from .store import (
     DROPDOWN_TYPES,
@@ -26,9 +26,6 @@ from .store import (
     TenantStore,
 )
 from .wire import ApiError, Query, json_response, no_content, not_found, page_v2, paged_body, read_json
-
-if TYPE_CHECKING:
-    from .app import Emulator
 
 Handler = Callable[[Request], Awaitable[Response]]
 T = TypeVar("T")
@@ -47,7 +44,7 @@ def _int(raw: str, what: str) -> int:
 class V2Routes:
     """Route handlers bound to one emulator."""
 
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: RouteHost) -> None:
         self.emu = emu
 
     @property
@@ -660,7 +657,3 @@ def _entity_texts(ent: Any) -> list[str]:
     if isinstance(ent, Company):
         return [ent.name, *(ent.domains or [])]
     return [getattr(ent, "name", "")]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
