@@ -343,11 +343,7 @@ class V2Routes:
                 raise ApiError(400, "each update needs id and value", param="updates")
             f = self._entry_field(list_id, entry, str(u.get("id")))
             planned.append((f, u["value"]))
-        # All or nothing: check every value before changing any.
-        for f, value in planned:
-            self.emu.writes.coerce(f, value)
-        for f, value in planned:
-            self.emu.writes.set_entry_value(entry, f, value)
+        self.emu.writes.set_entry_values(entry, planned)
         return json_response({"operation": "update-fields"})
 
     async def entry_search(self, request: Request) -> Response:
@@ -446,19 +442,21 @@ class V2Routes:
         page = page_v2(request, q, notes, default_limit=20, min_limit=0)
         ser = self.v2(request)
         includes = set(q.getlist("includes"))
-        data = []
-        for n in page.items:
-            item = ser.note(n)
-            if "repliesCount" in includes:
-                item["repliesCount"] = sum(1 for r in self.store.notes.values() if r.parent_id == n.id)
-            for key, ids, render in (("companiesPreview", n.company_ids, ser.company_data),
-                                     ("personsPreview", n.person_ids, ser.person_data),
-                                     ("opportunitiesPreview", n.opportunity_ids,
-                                      lambda i: ser.opportunity(self.store.opportunities[i]))):
-                if key in includes:
-                    item[key] = {"data": [render(i) for i in ids[:20]], "totalCount": len(ids)}
-            data.append(item)
+        data = [self._note_item(ser, n, includes) for n in page.items]
         return json_response(paged_body(page, data, total_count=q.bool("totalCount")))
+
+    def _note_item(self, ser: V2, n: Note, includes: set[str]) -> dict[str, Any]:
+        """A note with what ``includes`` asks for: reply count and attachment previews."""
+        item = ser.note(n)
+        if "repliesCount" in includes:
+            item["repliesCount"] = sum(1 for r in self.store.notes.values() if r.parent_id == n.id)
+        for key, ids, render in (("companiesPreview", n.company_ids, ser.company_data),
+                                 ("personsPreview", n.person_ids, ser.person_data),
+                                 ("opportunitiesPreview", n.opportunity_ids,
+                                  lambda i: ser.opportunity(self.store.opportunities[i]))):
+            if key in includes:
+                item[key] = {"data": [render(i) for i in ids[:20]], "totalCount": len(ids)}
+        return item
 
     async def notes(self, request: Request) -> Response:
         roots = [n for n in self.store.notes.values() if n.parent_id is None]
@@ -481,7 +479,8 @@ class V2Routes:
         return note
 
     async def note(self, request: Request) -> Response:
-        return json_response(self.v2(request).note(self._note(request.path_params["note_id"])))
+        note = self._note(request.path_params["note_id"])
+        return json_response(self._note_item(self.v2(request), note, set(Query.of(request).getlist("includes"))))
 
     async def note_replies(self, request: Request) -> Response:
         note = self._note(request.path_params["note_id"])
