@@ -5,7 +5,7 @@ strengths, in v1's snake_case shapes with page tokens."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -75,7 +75,7 @@ class V1Routes:
                 "first_event_date": None, "last_chat_message_date": None,
                 "last_interaction_date": when("last-contact")}
 
-    def _search(self, request: Request, kind: EntityType) -> Response:
+    def _search(self, request: Request, kind: Literal["person", "company"]) -> Response:
         q = Query.of(request)
         s = self.emu.store
         term = (q.get("term") or "").strip().lower()
@@ -89,6 +89,7 @@ class V1Routes:
         if with_dates:
             pool = [e for e in pool if "last-contact" in e.values]
         chunk, token = page_v1(q, pool)
+        deals = s.opportunity_ids_by(kind) if q.bool("with_opportunities") else None
         items = []
         for e in chunk:
             item = self.v1.person(e) if isinstance(e, Person) else self.v1.organization(e)
@@ -96,6 +97,8 @@ class V1Routes:
                 item["interaction_dates"] = self._interaction_dates(kind, e)
             if isinstance(e, Person) and q.bool("with_current_organizations"):
                 item["current_organization_ids"] = list(e.company_ids)
+            if deals is not None:
+                item["opportunity_ids"] = deals.get(e.id, [])
             items.append(item)
         key = "persons" if kind == "person" else "organizations"
         return json_response({key: items, "next_page_token": token})

@@ -380,6 +380,15 @@ class TenantStore:
             return ent.values.get(field_id)
         return None
 
+    def opportunity_ids_by(self, entity_type: Literal["person", "company"]) -> dict[int, list[int]]:
+        """The ids of the opportunities each person (or company) is associated with, in one
+        pass over the opportunities (v1 searches ask for them a page of records at a time)."""
+        out: dict[int, list[int]] = {}
+        for o in self.opportunities.values():
+            for ident in (o.person_ids if entity_type == "person" else o.company_ids):
+                out.setdefault(ident, []).append(o.id)
+        return out
+
     def entity_name(self, entity_type: EntityType, entity_id: int) -> str:
         ent = self.entity(entity_type, entity_id)
         if isinstance(ent, Person):
