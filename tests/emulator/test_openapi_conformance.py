@@ -88,12 +88,13 @@ def _validate(path: str, method: str, response: httpx.Response) -> None:
         f"{list(e.path)}: {e.message[:200]}" for e in errors[:5])
 
 
-@pytest.fixture(scope="module")
-def emu() -> Emulator:
+@pytest.fixture(scope="module", params=[False, True], ids=["demo", "hostile"])
+def emu(request: pytest.FixtureRequest) -> Emulator:
+    """The demo tenant, and the hostile one (its text must not break any response shape)."""
     from .conftest import NOW
     from affinity_tui.emulator import EmulatorConfig
 
-    return Emulator(EmulatorConfig(now=NOW))
+    return Emulator(EmulatorConfig(now=NOW, hostile=request.param))
 
 
 GET_PATHS = [p for p, ops in SPEC["paths"].items() if "get" in ops]
