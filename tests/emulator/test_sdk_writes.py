@@ -405,6 +405,8 @@ async def test_invalid_values_are_refused_and_change_nothing(sdk: AsyncAffinity,
     with pytest.raises(ValidationError) as info:
         await sdk.lists.entries(ListId(DEAL_PIPELINE_ID)).update_field_value(ListEntryId(entry.id), f.id, given, vtype)
     assert info.value.status_code == 400 and info.value.param == param
+    (error,) = info.value.response_body["errors"]  # type: ignore[index]
+    assert error["code"] == "validation" and error["param"] == param and f.id in error["message"]
     assert entry.values == before and emu.writes.revision == revision
     assert sent(emu)[-1][2] == 400
 
@@ -538,7 +540,9 @@ async def test_v1_field_values_of_multi_and_list_fields(sdk: AsyncAffinity, emu:
                             list_entry_id=ListEntryId(entry.id)),
            FieldValueCreate(field_id=FieldId(sector.id), entity_id=entry.entity_id, value=sector.options[1].text)]
     for body in bad:
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as info:
             await sdk.field_values.create(body)
         assert sent(emu)[-1][2] == 422
+        (error,) = info.value.response_body["errors"]  # type: ignore[index]
+        assert set(error) == {"message", "param"}, "v1's envelope has no code"
     assert entry.values == before
