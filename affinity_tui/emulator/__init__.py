@@ -3,6 +3,8 @@
 A separate product inside the package: it imports nothing of the app. Use it in-process
 (``Emulator().transport()`` for ``AsyncAffinity(async_transport=...)``) or serve it with
 ``affinity-tui emulator`` for any HTTP client (the xaffinity CLI, curl, your scripts).
+``EmulatorConfig(hostile=True)`` (``--hostile``) serves the same tenant with hostile text
+(markup, escape sequences, control characters, scripted HTML, ...; see `hostile`).
 """
 
 from .app import API_VERSIONS, DEFAULT_API_KEY, Emulator, EmulatorConfig, InProcessTransport

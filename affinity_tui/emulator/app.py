@@ -60,6 +60,10 @@ class EmulatorConfig:
     defer_activity: bool = False
     """Generate emails and meetings on the first request that may show them (the demo's cold
     start); the tenant is the same either way."""
+    hostile: bool = False
+    """The demo tenant with hostile text: markup, escape sequences, control characters,
+    bidirectional overrides, 10,000-character strings, scripted HTML, formula starters (see
+    the `hostile` module). Same shape, same seed rules."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -87,7 +91,7 @@ class Emulator:
         self.config = config or EmulatorConfig()
         c = self.config
         self.store = store or build_demo_tenant(c.seed, c.scale, c.now, companies=c.companies, persons=c.persons,
-                                                defer_activity=c.defer_activity)
+                                                defer_activity=c.defer_activity, hostile=c.hostile)
         self.api_key = c.api_key
         self.log = RequestLog()
         self.limits = RateLimits(per_minute=c.per_minute, monthly=c.monthly, clock=self._clock())
@@ -282,7 +286,7 @@ class Emulator:
                                            for lst in s.lists.values()},
                                  "persons": len(s.persons), "companies": len(s.companies),
                                  "opportunities": len(s.opportunities), "seed": self.config.seed,
-                                 "scale": self.config.scale})
+                                 "scale": self.config.scale, "hostile": self.config.hostile})
 
         return [Route("/_emulator", info), Route("/_emulator/requests", requests, methods=["GET", "DELETE"]),
                 Route("/_emulator/faults", faults, methods=["GET", "PUT"]),

@@ -5,23 +5,20 @@ strengths, in v1's snake_case shapes with page tokens."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from .route_host import RouteHost
 from .serialize import V1, reminder_status
-from .store import Company, EntityType, Interaction, ListEntry, Person
+from .store import Company, EntityType, Interaction, ListEntry, Person, Reminder
+from .v1_field_values import ENTITY_PARAMS, V1FieldValues
 from .wire import ApiError, Query, json_response, not_found, page_v1, read_json
-
-if TYPE_CHECKING:
-    from .app import Emulator
 
 V1_INTERACTION_TYPES = {0: "meeting", 1: "call", 2: "chat-message", 3: "email"}
 V1_INTERACTION_KEYS = {0: "events", 1: "events", 2: "chat_messages", 3: "emails"}
-ENTITY_PARAMS: dict[str, EntityType] = {"person_id": "person", "organization_id": "company",
-                                        "opportunity_id": "opportunity"}
 
 
 def _int(raw: str | None, what: str, status: int = 422) -> int:
@@ -41,8 +38,9 @@ def _parse_time(raw: str | None, what: str) -> datetime:
 
 
 class V1Routes:
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: RouteHost) -> None:
         self.emu = emu
+        self.field_values_v1 = V1FieldValues(emu.store, emu.writes)
 
     @property
     def v1(self) -> V1:
@@ -77,7 +75,7 @@ class V1Routes:
                 "first_event_date": None, "last_chat_message_date": None,
                 "last_interaction_date": when("last-contact")}
 
-    def _search(self, request: Request, kind: EntityType) -> Response:
+    def _search(self, request: Request, kind: Literal["person", "company"]) -> Response:
         q = Query.of(request)
         s = self.emu.store
         term = (q.get("term") or "").strip().lower()
@@ -91,6 +89,7 @@ class V1Routes:
         if with_dates:
             pool = [e for e in pool if "last-contact" in e.values]
         chunk, token = page_v1(q, pool)
+        deals = s.opportunity_ids_by(kind) if q.bool("with_opportunities") else None
         items = []
         for e in chunk:
             item = self.v1.person(e) if isinstance(e, Person) else self.v1.organization(e)
@@ -98,6 +97,8 @@ class V1Routes:
                 item["interaction_dates"] = self._interaction_dates(kind, e)
             if isinstance(e, Person) and q.bool("with_current_organizations"):
                 item["current_organization_ids"] = list(e.company_ids)
+            if deals is not None:
+                item["opportunity_ids"] = deals.get(e.id, [])
             items.append(item)
         key = "persons" if kind == "person" else "organizations"
         return json_response({key: items, "next_page_token": token})
@@ -205,37 +206,24 @@ class V1Routes:
 
     async def field_values(self, request: Request) -> Response:
         q = Query.of(request)
-        s = self.emu.store
         given = [(k, q.get(k)) for k in ("person_id", "organization_id", "opportunity_id", "list_entry_id")
                  if q.get(k)]
         if len(given) != 1:
             raise ApiError(422, "Exactly one of person_id, organization_id, opportunity_id or list_entry_id "
                                 "is required", param="person_id")
         key, raw = given[0]
-        ident = _int(raw, key)
-        rows: list[dict[str, Any]] = []
-        counter = iter(range(ident * 1000, ident * 1000 + 100_000))
-        if key == "list_entry_id":
-            entry = s.entries.get(ident)
-            if entry is None:
-                raise not_found("List entry", ident)
-            for fid, value in entry.values.items():
-                rows += self.v1.field_values(s.fields[(entry.entity_type, entry.list_id, fid)], value,
-                                              entry.entity_id, entry.id, counter)
-            return json_response(rows)
-        kind = ENTITY_PARAMS[key]
-        ent = s.entity(kind, ident)
-        if ent is None:
-            raise not_found(kind.capitalize(), ident)
-        if isinstance(ent, (Person, Company)):
-            for fid, value in ent.values.items():
-                f = s.fields[(kind, None, fid)]
-                if f.kind == "global" or f.kind == "enriched":
-                    rows += self.v1.field_values(f, value, ent.id, None, counter)
-        for entry in s.entries_of(kind, ident):
-            for fid, value in entry.values.items():
-                rows += self.v1.field_values(s.fields[(kind, entry.list_id, fid)], value, ident, entry.id, counter)
-        return json_response(rows)
+        return json_response(self.field_values_v1.rows(key, _int(raw, key)))
+
+    async def create_field_value(self, request: Request) -> Response:
+        return json_response(self.field_values_v1.create(read_json(await request.body())))
+
+    async def update_field_value(self, request: Request) -> Response:
+        ident = _int(request.path_params["field_value_id"], "field_value_id", 404)
+        return json_response(self.field_values_v1.update(ident, read_json(await request.body())))
+
+    async def delete_field_value(self, request: Request) -> Response:
+        self.field_values_v1.delete(_int(request.path_params["field_value_id"], "field_value_id", 404))
+        return json_response({"success": True})
 
     # ---- notes, reminders, interactions, relationship strengths ----------------------------
     async def notes(self, request: Request) -> Response:
@@ -278,6 +266,25 @@ class V1Routes:
             items = [r for r in items if reminder_status(r, now) == word]
         chunk, token = page_v1(q, items)
         return json_response({"reminders": [self.v1.reminder(r, now) for r in chunk], "next_page_token": token})
+
+    def _reminder(self, request: Request) -> Reminder:
+        ident = _int(request.path_params["reminder_id"], "reminder_id", 404)
+        r = self.emu.store.reminders.get(ident)
+        if r is None:
+            raise not_found("Reminder", ident)
+        return r
+
+    async def reminder(self, request: Request) -> Response:
+        return json_response(self.v1.reminder(self._reminder(request), self.emu.now_iso()))
+
+    async def update_reminder(self, request: Request) -> Response:
+        r = self._reminder(request)
+        self.emu.writes.update_reminder_v1(r, read_json(await request.body()))
+        return json_response(self.v1.reminder(r, self.emu.now_iso()))
+
+    async def delete_reminder(self, request: Request) -> Response:
+        self.emu.writes.delete_reminder(self._reminder(request), v1=True)
+        return json_response({"success": True})
 
     async def interactions(self, request: Request) -> Response:
         """``GET /interactions``: type, start_time and end_time (<= 1 year) and one entity."""
@@ -356,9 +363,15 @@ class V1Routes:
             r("/lists/{list_id}/list-entries/{entry_id}", self.delete_list_entry, methods=["DELETE"]),
             r("/fields", self.fields),
             r("/field-values", self.field_values),
+            r("/field-values", self.create_field_value, methods=["POST"]),
+            r("/field-values/{field_value_id}", self.update_field_value, methods=["PUT"]),
+            r("/field-values/{field_value_id}", self.delete_field_value, methods=["DELETE"]),
             r("/notes", self.notes),
             r("/notes/{note_id}", self.note),
             r("/reminders", self.reminders),
+            r("/reminders/{reminder_id}", self.reminder),
+            r("/reminders/{reminder_id}", self.update_reminder, methods=["PUT"]),
+            r("/reminders/{reminder_id}", self.delete_reminder, methods=["DELETE"]),
             r("/interactions", self.interactions),
             r("/relationships-strengths", self.relationship_strengths),
         ]

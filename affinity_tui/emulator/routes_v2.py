@@ -4,14 +4,15 @@ published 2024-01-01 OpenAPI document, answered from the `TenantStore`."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import search
+from . import filter_query, search_criteria
+from .query_shared import SearchError
+from .route_host import RouteHost
 from .serialize import V2
 from .store import (
     DROPDOWN_TYPES,
@@ -25,9 +26,6 @@ from .store import (
     TenantStore,
 )
 from .wire import ApiError, Query, json_response, no_content, not_found, page_v2, paged_body, read_json
-
-if TYPE_CHECKING:
-    from .app import Emulator
 
 Handler = Callable[[Request], Awaitable[Response]]
 T = TypeVar("T")
@@ -46,7 +44,7 @@ def _int(raw: str, what: str) -> int:
 class V2Routes:
     """Route handlers bound to one emulator."""
 
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: RouteHost) -> None:
         self.emu = emu
 
     @property
@@ -134,7 +132,7 @@ class V2Routes:
         name_filter = q.get("filter")
         if name_filter:
             node = self._parse_filter(name_filter)
-            available = [f for f in available if search.evaluate_filter(node, _name_only(f))]
+            available = [f for f in available if filter_query.evaluate_filter(node, _name_only(f))]
         page = page_v2(request, q, available)
         ser = self.v2(request)
         includes = q.getlist("includes")
@@ -190,24 +188,24 @@ class V2Routes:
         now = self.emu.now()
         out = []
         try:
-            criteria = search.compile_criteria(filters) if filters else None
+            criteria = search_criteria.compile_criteria(filters) if filters else None
             for item in pool:
-                if term is not None and not search.matches_term(str(term), texts(item)):
+                if term is not None and not search_criteria.matches_term(str(term), texts(item)):
                     continue
                 if criteria is not None and not criteria.matches(value_of(item), now=now):
                     continue
                 out.append(item)
             sorts = body.get("sorts") or []
             if sorts:
-                out = search.apply_sorts(out, sorts, value_of, id_of=lambda r: r.id)
-        except search.SearchError as exc:
+                out = search_criteria.apply_sorts(out, sorts, value_of, id_of=lambda r: r.id)
+        except SearchError as exc:
             raise ApiError(400, exc.message, param=exc.param or "filters") from None
         return out
 
-    def _parse_filter(self, text: str) -> search.FilterNode:
+    def _parse_filter(self, text: str) -> filter_query.FilterNode:
         try:
-            return search.parse_filter(text)
-        except search.FilterSyntaxError as exc:
+            return filter_query.parse_filter(text)
+        except filter_query.FilterSyntaxError as exc:
             raise ApiError(400, str(exc), param="filter") from None
 
     # ---- opportunities ---------------------------------------------------------------------
@@ -345,11 +343,7 @@ class V2Routes:
                 raise ApiError(400, "each update needs id and value", param="updates")
             f = self._entry_field(list_id, entry, str(u.get("id")))
             planned.append((f, u["value"]))
-        # All or nothing: check every value before changing any.
-        for f, value in planned:
-            self.emu.writes.coerce(f, value)
-        for f, value in planned:
-            self.emu.writes.set_entry_value(entry, f, value)
+        self.emu.writes.set_entry_values(entry, planned)
         return json_response({"operation": "update-fields"})
 
     async def entry_search(self, request: Request) -> Response:
@@ -410,7 +404,7 @@ class V2Routes:
         if view.filters:
             by_id = {f.id: f for f in s.list_fields(view.list_id)}
             now = self.emu.now()
-            criteria = search.compile_criteria(view.filters)
+            criteria = search_criteria.compile_criteria(view.filters)
 
             def keep(entry: ListEntry) -> bool:
                 def get(fid: str) -> tuple[str | None, Any]:
@@ -433,8 +427,8 @@ class V2Routes:
             return items
         node = self._parse_filter(text)
         try:
-            return [item for item in items if search.evaluate_filter(node, props(item).get)]
-        except search.SearchError as exc:
+            return [item for item in items if filter_query.evaluate_filter(node, props(item).get)]
+        except SearchError as exc:
             raise ApiError(400, exc.message, param="filter") from None
 
     def _note_filter(self, q: Query, notes: list[Note]) -> list[Note]:
@@ -448,19 +442,21 @@ class V2Routes:
         page = page_v2(request, q, notes, default_limit=20, min_limit=0)
         ser = self.v2(request)
         includes = set(q.getlist("includes"))
-        data = []
-        for n in page.items:
-            item = ser.note(n)
-            if "repliesCount" in includes:
-                item["repliesCount"] = sum(1 for r in self.store.notes.values() if r.parent_id == n.id)
-            for key, ids, render in (("companiesPreview", n.company_ids, ser.company_data),
-                                     ("personsPreview", n.person_ids, ser.person_data),
-                                     ("opportunitiesPreview", n.opportunity_ids,
-                                      lambda i: ser.opportunity(self.store.opportunities[i]))):
-                if key in includes:
-                    item[key] = {"data": [render(i) for i in ids[:20]], "totalCount": len(ids)}
-            data.append(item)
+        data = [self._note_item(ser, n, includes) for n in page.items]
         return json_response(paged_body(page, data, total_count=q.bool("totalCount")))
+
+    def _note_item(self, ser: V2, n: Note, includes: set[str]) -> dict[str, Any]:
+        """A note with what ``includes`` asks for: reply count and attachment previews."""
+        item = ser.note(n)
+        if "repliesCount" in includes:
+            item["repliesCount"] = sum(1 for r in self.store.notes.values() if r.parent_id == n.id)
+        for key, ids, render in (("companiesPreview", n.company_ids, ser.company_data),
+                                 ("personsPreview", n.person_ids, ser.person_data),
+                                 ("opportunitiesPreview", n.opportunity_ids,
+                                  lambda i: ser.opportunity(self.store.opportunities[i]))):
+            if key in includes:
+                item[key] = {"data": [render(i) for i in ids[:20]], "totalCount": len(ids)}
+        return item
 
     async def notes(self, request: Request) -> Response:
         roots = [n for n in self.store.notes.values() if n.parent_id is None]
@@ -483,7 +479,8 @@ class V2Routes:
         return note
 
     async def note(self, request: Request) -> Response:
-        return json_response(self.v2(request).note(self._note(request.path_params["note_id"])))
+        note = self._note(request.path_params["note_id"])
+        return json_response(self._note_item(self.v2(request), note, set(Query.of(request).getlist("includes"))))
 
     async def note_replies(self, request: Request) -> Response:
         note = self._note(request.path_params["note_id"])
@@ -517,7 +514,7 @@ class V2Routes:
 
     async def delete_note(self, request: Request) -> Response:
         note = self._note(request.path_params["note_id"])
-        del self.store.notes[note.id]
+        self.emu.writes.delete_note(note)
         return no_content()
 
     # ---- reminders -------------------------------------------------------------------------
@@ -561,7 +558,7 @@ class V2Routes:
 
     async def delete_reminder(self, request: Request) -> Response:
         r = self._reminder(request.path_params["reminder_id"])
-        del self.store.reminders[r.id]
+        self.emu.writes.delete_reminder(r)
         return no_content()
 
     # ---- interactions (org-wide, read-only) ------------------------------------------------
@@ -659,7 +656,3 @@ def _entity_texts(ent: Any) -> list[str]:
     if isinstance(ent, Company):
         return [ent.name, *(ent.domains or [])]
     return [getattr(ent, "name", "")]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

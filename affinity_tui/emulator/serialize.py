@@ -303,26 +303,25 @@ class V1:
                 "dropdown_options": [{"id": o.id, "text": o.text, "rank": o.rank, "color": _v1_color(o.color)}
                                      for o in f.options]}
 
-    def field_values(self, f: FieldDef, compact: Any, entity_id: int, entry_id: int | None,
-                     ids: Iterable[int]) -> list[dict[str, Any]]:
-        """v1 stores one row per value: a multi-valued cell becomes several rows."""
-        items = compact if isinstance(compact, list) else [compact]
-        out = []
-        for item, fv_id in zip(items, ids, strict=False):
-            value: Any = item
-            if f.value_type in ("dropdown", "dropdown-multi"):
-                opt = f.option(item)
-                value = opt.text if opt else None
-            elif f.value_type == "ranked-dropdown":
-                opt = f.option(item)
-                value = ({"id": opt.id, "text": opt.text, "rank": opt.rank, "color": _v1_color(opt.color)}
-                         if opt else None)
-            elif f.value_type == "datetime":
-                value = v1_time(item)
-            out.append({"id": fv_id, "field_id": f.v1_id, "list_entry_id": entry_id, "entity_id": entity_id,
-                        "value_type": V1_VALUE_TYPE.get(f.value_type, 6),
-                        "created_at": "2023-01-01T00:00:00.000-08:00", "updated_at": None, "value": value})
-        return out
+    def field_value(self, f: FieldDef, item: Any, entity_id: int, entry_id: int | None,
+                    ident: int) -> dict[str, Any]:
+        """One v1 field-value row: one value (a multi-valued cell is several rows)."""
+        value: Any = item
+        if f.value_type in ("dropdown", "dropdown-multi"):
+            opt = f.option(item)
+            value = opt.text if opt else None
+        elif f.value_type == "ranked-dropdown":
+            opt = f.option(item)
+            value = ({"id": opt.id, "text": opt.text, "rank": opt.rank, "color": _v1_color(opt.color)}
+                     if opt else None)
+        elif f.value_type == "datetime":
+            value = v1_time(item)
+        elif f.value_type in ("location", "location-multi") and isinstance(item, dict):
+            value = {"street_address": item.get("streetAddress"), "city": item.get("city"),
+                     "state": item.get("state"), "country": item.get("country"), "continent": item.get("continent")}
+        return {"id": ident, "field_id": f.v1_id, "list_entry_id": entry_id, "entity_id": entity_id,
+                "value_type": V1_VALUE_TYPE.get(f.value_type, 6),
+                "created_at": "2023-01-01T00:00:00.000-08:00", "updated_at": None, "value": value}
 
     def note(self, n: Note) -> dict[str, Any]:
         return {"id": n.id, "creator_id": n.creator_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import unicodedata
 from typing import Any
 
 from .app import DEFAULT_API_KEY, Emulator, EmulatorConfig
@@ -23,18 +24,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--monthly", type=int, default=100_000, help="org requests per month (default 100000)")
     parser.add_argument("--latency-ms", type=int, default=0, help="latency added to every request")
     parser.add_argument("--error-rate", type=float, default=0.0, help="fraction of requests answered 5xx")
+    parser.add_argument("--hostile", action="store_true",
+                        help="the demo tenant with hostile text (markup, escape codes, control characters, "
+                             "10,000-character strings, scripted HTML, formula starters)")
 
 
 def config_from(args: Any) -> EmulatorConfig:
     return EmulatorConfig(seed=args.seed, scale=args.scale, api_key=args.api_key, per_minute=args.per_minute,
-                          monthly=args.monthly, latency_ms=args.latency_ms, error_rate=args.error_rate)
+                          monthly=args.monthly, latency_ms=args.latency_ms, error_rate=args.error_rate,
+                          hostile=args.hostile)
+
+
+def printable(text: str, limit: int = 60) -> str:
+    """Tenant text as it is safe to print to the terminal that started the server: control and
+    format characters (escape sequences, bidirectional overrides, zero-width) shown escaped, and
+    at most `limit` characters (a hostile tenant's names are meant for the client, not for us)."""
+    out = "".join(ch if unicodedata.category(ch)[0] != "C" else ascii(ch)[1:-1] for ch in text[:limit])
+    return out + ("…" if len(text) > limit else "")
 
 
 def banner(emu: Emulator, host: str, port: int, seconds: float) -> str:
     base = f"http://{host}:{port}"
     s = emu.store
-    sizes = ", ".join(f"{lst.name} ({s.list_size(lst.id)})" for lst in s.lists.values())
-    return (f"Affinity API emulator: tenant {s.tenant.name!r}, generated in {seconds:.2f}s\n"
+    sizes = ", ".join(f"{printable(lst.name)} ({s.list_size(lst.id)})" for lst in s.lists.values())
+    return (f"Affinity API emulator: tenant '{printable(s.tenant.name)}', generated in {seconds:.2f}s\n"
             f"  lists: {sizes}\n"
             f"  AFFINITY_API_KEY={emu.api_key}\n"
             f"  AFFINITY_V1_BASE_URL={base}\n"

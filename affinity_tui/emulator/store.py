@@ -2,7 +2,7 @@
 
 Everything the HTTP layer serves is read from (and written to) a `TenantStore`. Values are kept
 in one *compact* form per field value type, independent of v1 or v2 wire shapes, so that the
-serializers (`serialize_v2`, `serialize_v1`) and the search evaluator (`search`) agree on a
+serializers (`serialize.V2`, `serialize.V1`) and the search evaluator (`search_criteria`) agree on a
 single source of truth:
 
 ============================  ==============================================================
@@ -379,6 +379,15 @@ class TenantStore:
         if isinstance(ent, (Person, Company)):
             return ent.values.get(field_id)
         return None
+
+    def opportunity_ids_by(self, entity_type: Literal["person", "company"]) -> dict[int, list[int]]:
+        """The ids of the opportunities each person (or company) is associated with, in one
+        pass over the opportunities (v1 searches ask for them a page of records at a time)."""
+        out: dict[int, list[int]] = {}
+        for o in self.opportunities.values():
+            for ident in (o.person_ids if entity_type == "person" else o.company_ids):
+                out.setdefault(ident, []).append(o.id)
+        return out
 
     def entity_name(self, entity_type: EntityType, entity_id: int) -> str:
         ent = self.entity(entity_type, entity_id)

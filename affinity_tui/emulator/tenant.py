@@ -7,7 +7,8 @@ HTML notes, reminders due and overdue, emails and meetings, relationship strengt
 of every value type the API has. Same seed and `now` give byte-identical data.
 
 `now` anchors every relative date (reminders due next week, meetings last month), so tests and
-snapshots pass a fixed one and the live demo passes today.
+snapshots pass a fixed one and the live demo passes today. With `hostile`, the same tenant's
+text is made hostile (`hostile.make_hostile`) before emails and meetings are generated.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .hostile import make_hostile
 from .store import (
     AffinityList,
     Company,
@@ -149,6 +151,7 @@ class _Ids:
 class _Builder:
     def __init__(self, seed: int, scale: int, now: datetime | None,
                  n_companies: int, n_persons: int) -> None:
+        self.seed = seed
         self.rng = _Random(seed)
         self.scale = scale
         self.today = _today(now)
@@ -178,7 +181,7 @@ class _Builder:
         return self.store.add_field(f)
 
     # ---- the tenant --------------------------------------------------------------------------
-    def build(self, defer_activity: bool) -> TenantStore:
+    def build(self, defer_activity: bool, hostile: bool = False) -> TenantStore:
         self.team()
         self.schema()
         self.companies()
@@ -186,6 +189,9 @@ class _Builder:
         self.lists()
         self.notes()
         self.reminders()
+        if hostile:
+            # Its own generator: the draws below, and so the tenant's shape, stay the same.
+            make_hostile(self.store, self.seed)
         # Emails and meetings come last and draw from the generator only after everything else,
         # so deferring them (`TenantStore.defer`) yields the very same tenant.
         if defer_activity:
@@ -694,10 +700,11 @@ class _Builder:
 
 def build_demo_tenant(seed: int = DEFAULT_SEED, scale: int = DEFAULT_SCALE, now: datetime | None = None,
                       *, companies: int = DEFAULT_COMPANIES, persons: int = DEFAULT_PERSONS,
-                      defer_activity: bool = False) -> TenantStore:
+                      defer_activity: bool = False, hostile: bool = False) -> TenantStore:
     """Generate the demo tenant. `scale` is the number of Deal Pipeline entries.
 
     With `defer_activity`, emails, meetings, relationship strengths and the relationship-
     intelligence fields derived from them (about half the work) are generated on the store's
-    first `settle()` instead."""
-    return _Builder(seed, scale, now, companies, persons).build(defer_activity)
+    first `settle()` instead. With `hostile`, its text attacks terminals, spreadsheets and
+    HTML renderers (`hostile` module); its shape is the same."""
+    return _Builder(seed, scale, now, companies, persons).build(defer_activity, hostile)

@@ -1,13 +1,17 @@
 """Every path of the published v2 OpenAPI document (2024-01-01), answered by the emulator,
 validates against the document's response schema: success bodies, with and without optional
-query parameters, page 2 through ``nextUrl``, and the documented error bodies (404, 400)."""
+query parameters, page 2 through ``nextUrl``, and the documented error bodies (404, 400).
+
+The document is kept beside this test with its prose stripped (``openapi/``, written by
+``scripts/strip_openapi.py`` from the published one)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
-import os
 import re
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import httpx
@@ -17,19 +21,8 @@ from jsonschema import Draft202012Validator
 from affinity_tui.emulator import Emulator
 from affinity_tui.emulator.tenant import DEAL_PIPELINE_ID
 
-# The published document lives in the project's shared reference folder beside the repo
-# (CI clones the repo with shared/ next to it); AFFINITY_OPENAPI_SPEC points elsewhere.
-SPEC_PATH = Path(os.environ.get("AFFINITY_OPENAPI_SPEC") or
-                 Path(__file__).resolve().parents[3] / "shared" / "reference" / "affinity-v2-openapi.json")
-
-
-def load_spec() -> dict[str, Any]:
-    if not SPEC_PATH.exists():
-        pytest.skip(f"the published OpenAPI document is not at {SPEC_PATH}", allow_module_level=True)
-    return json.loads(SPEC_PATH.read_text())  # type: ignore[no-any-return]
-
-
-SPEC = load_spec()
+SPEC_PATH = Path(__file__).resolve().parent / "openapi" / "affinity-v2-2024-01-01.json"
+SPEC: dict[str, Any] = json.loads(SPEC_PATH.read_text())
 METHODS = ("get", "post", "patch", "delete", "put")
 
 
@@ -95,12 +88,13 @@ def _validate(path: str, method: str, response: httpx.Response) -> None:
         f"{list(e.path)}: {e.message[:200]}" for e in errors[:5])
 
 
-@pytest.fixture(scope="module")
-def emu() -> Emulator:
+@pytest.fixture(scope="module", params=[False, True], ids=["demo", "hostile"])
+def emu(request: pytest.FixtureRequest) -> Emulator:
+    """The demo tenant, and the hostile one (its text must not break any response shape)."""
     from .conftest import NOW
     from affinity_tui.emulator import EmulatorConfig
 
-    return Emulator(EmulatorConfig(now=NOW))
+    return Emulator(EmulatorConfig(now=NOW, hostile=request.param))
 
 
 GET_PATHS = [p for p, ops in SPEC["paths"].items() if "get" in ops]
@@ -174,3 +168,40 @@ async def test_field_writes_validate(emu: Emulator) -> None:
         _validate("/v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId}", "post", bad)
     entry = s.entries[int(ids["listEntryId"])]
     assert entry.values[amount.id] == 99 and entry.values[status.id] == status.options[2].id
+
+
+def _strip_script() -> ModuleType:
+    path = Path(__file__).resolve().parents[2] / "scripts" / "strip_openapi.py"
+    spec = importlib.util.spec_from_file_location("strip_openapi", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_kept_document_is_what_the_script_writes() -> None:
+    """Stripping the kept copy again changes nothing, byte for byte: it is the script's output."""
+    script = _strip_script()
+    assert script.dump(script.strip_document(SPEC)) == SPEC_PATH.read_text()
+    assert SPEC["info"]["version"] == "2024-01-01" and len(SPEC["paths"]) == 42
+
+
+def test_strip_drops_prose_but_keeps_names() -> None:
+    script = _strip_script()
+    doc = {"openapi": "3.1.1", "info": {"title": "T", "description": "long", "x-affinity-api-version": "v"},
+           "paths": {"/a": {"get": {"summary": "s", "operationId": "o", "tags": ["t"], "responses": {
+               "200": {"description": "OK", "headers": {"X": {}}, "content": {"application/json": {
+                   "examples": {}, "schema": {"$ref": "#/components/schemas/A"}}}}}}}},
+           "components": {"examples": {"e": {}}, "schemas": {
+               "A": {"title": "A", "type": "object", "x-stability-level": "beta", "properties": {
+                   "description": {"type": "string", "description": "prose", "example": "x"},
+                   "title": {"$ref": "#/components/schemas/B"}}},
+               "B": {"type": "string", "examples": ["b"]}, "Unused": {"type": "string"}}}}
+    assert script.strip_document(doc) == {
+        "openapi": "3.1.1", "info": {"title": "T", "version": "v"},
+        "paths": {"/a": {"get": {"responses": {"200": {"content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/A"}}}}}}}},
+        "components": {"schemas": {
+            "A": {"type": "object", "properties": {"description": {"type": "string"},
+                                                   "title": {"$ref": "#/components/schemas/B"}}},
+            "B": {"type": "string"}}}}

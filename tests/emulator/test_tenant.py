@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 
 from affinity_tui.emulator.serialize import V2
+from affinity_tui.emulator.store import TenantStore
 from affinity_tui.emulator.tenant import DEAL_PIPELINE_ID, STAGES, build_demo_tenant
 
 from .conftest import NOW
@@ -82,3 +85,25 @@ def test_deferred_activity_is_the_same_tenant_once_settled() -> None:
     lazy.settle()
     assert lazy.settled
     assert pickle.dumps(lazy) == pickle.dumps(eager)
+
+
+def _digest(store: TenantStore) -> str:
+    """sha256 of every record of a tenant, serialized canonically."""
+    s = store
+    records = {
+        "tenant": dataclasses.asdict(s.tenant), "me": s.current_user_id,
+        **{name: [dataclasses.asdict(r) for r in getattr(s, name).values()]
+           for name in ("persons", "companies", "opportunities", "lists", "entries", "saved_views",
+                        "notes", "reminders", "interactions")},
+        "fields": [dataclasses.asdict(f) for f in s.fields.values()],
+        "strengths": sorted([*k, v] for k, v in s.relationship_strengths.items()),
+    }
+    return hashlib.sha256(json.dumps(records, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def test_demo_tenant_is_pinned() -> None:
+    """The demo tenant is exactly what it was: docs, screenshots and benchmarks rely on it.
+    (Change these digests only for an intended change to the demo data.)"""
+    assert _digest(build_demo_tenant(now=NOW)) == "90492f8924e4496ea058bedac836d6b73e2975e286d6dd2004dd50d5d3a2322e"
+    assert _digest(build_demo_tenant(3, 50, NOW, companies=200, persons=300)) == \
+        "b76f9083b6b71689aae131789161e0218ad5121e013beac6c3081e46e4fdf43d"

@@ -1,18 +1,14 @@
-"""Evaluating what clients ask the emulator to filter and sort by.
+"""Search criteria: the JSON bodies clients send to filter and sort records.
 
-Two languages reach the emulator, and both are answered here as pure functions so the HTTP
-layer only has to pick the records and turn `SearchError` into a 400 ``validation`` answer:
+The body of ``POST /v2/companies/search``, ``/v2/persons/search`` and
+``/v2/lists/{id}/list-entries/search``, and the ``filters`` of saved views, answered as pure
+functions (`compile_criteria`, `evaluate_criteria`, `matches_term`, `apply_sorts`) so the HTTP
+layer only has to pick the records and turn `SearchError` into a 400 ``validation`` answer. The
+bodies are those ``affinity.criteria.SearchCriteria.to_body()`` writes (the SDK's filter
+pushdown, ``affinity/_filtering/pushdown.py``). Record values are read in the *compact* form of
+`affinity_tui.emulator.store`.
 
-* **Search criteria** (the JSON body of ``POST /v2/companies/search``, ``/v2/persons/search``,
-  ``/v2/lists/{id}/list-entries/search``, and the ``filters`` of saved views):
-  `evaluate_criteria`, `matches_term`, `apply_sorts`. The bodies are those
-  ``affinity.criteria.SearchCriteria.to_body()`` writes (the SDK's filter pushdown,
-  ``affinity/_filtering/pushdown.py``). Record values are read in the *compact* form of
-  `affinity_tui.emulator.store`.
-* **The v2 ``filter`` query string** (notes, reminders, interactions, fields):
-  `parse_filter` and `evaluate_filter`.
-
-The search side deliberately mirrors the field metadata the emulator advertises
+This side deliberately mirrors the field metadata the emulator advertises
 (`serialize.filterability`): a field is filterable exactly when
 ``affinity.criteria.filter_value_type`` gives it a filter value type, and no field is filtered by
 attribute. Anything else is refused with `SearchError`, as the real API refuses it with 400,
@@ -26,30 +22,20 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from enum import Enum
 from typing import Any, TypeVar
+
+from .query_shared import SearchError, parse_instant
 
 __all__ = [
     "OPERATORS",
-    "STAR",
-    "And",
-    "Comparison",
     "Criteria",
-    "FilterNode",
-    "FilterSyntaxError",
-    "Not",
-    "Or",
     "SearchError",
-    "Star",
     "ValueOf",
     "apply_sorts",
     "compile_criteria",
     "evaluate_criteria",
-    "evaluate_filter",
     "field_filter_type",
-    "filter_properties",
     "matches_term",
-    "parse_filter",
 ]
 
 ValueOf = Callable[[str], tuple[str | None, Any]]
@@ -57,23 +43,6 @@ ValueOf = Callable[[str], tuple[str | None, Any]]
 
 R = TypeVar("R")
 
-
-class SearchError(Exception):
-    """A request the real API would answer with 400 ``validation``.
-
-    ``param`` names the offending part of the request (e.g. ``filters.filters[0].value``) so the
-    HTTP layer can put it in the error body; ``None`` lets the caller pick a default.
-    """
-
-    def __init__(self, message: str, param: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.param = param
-
-
-# ==============================================================================================
-# Search criteria (POST .../search bodies)
-# ==============================================================================================
 
 # The operators per filter value type. A copy of ``affinity.criteria.OPERATORS`` (the tests check
 # they agree): the emulator answers what the API accepts, and must not change silently when the
@@ -177,21 +146,6 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _parse_instant(value: Any) -> datetime | None:
-    """A record's datetime value (ISO 8601, ``...Z``) as an aware UTC datetime; naive means UTC.
-    ``None`` for anything unreadable, which is then treated as empty."""
-    if isinstance(value, datetime):
-        dt = value
-    elif isinstance(value, str):
-        try:
-            dt = datetime.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    else:
-        return None
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
-
-
 def _shift(t: datetime, amount: int, unit: str) -> datetime:
     """``t`` moved by ``amount`` units; months, quarters and years move on the calendar (the
     day is clamped, 31 March - 1 month = 28/29 February) because that is what "last 3 months"
@@ -256,7 +210,7 @@ class _Condition:
     def _test(self, op: str, raw: Any, now: datetime) -> bool:
         if op == "is-empty":
             if self.value_type == "date":
-                return _is_empty(raw) or _parse_instant(raw) is None
+                return _is_empty(raw) or parse_instant(raw) is None
             return _is_empty(raw)
         if _is_empty(raw):
             return False
@@ -266,7 +220,7 @@ class _Condition:
         if vt == "number":
             return _number_test(op, raw, self.value)
         if vt == "date":
-            t = _parse_instant(raw)
+            t = parse_instant(raw)
             return t is not None and _date_test(op, t, self.value, now)
         items = raw if isinstance(raw, list) else [raw]
         if op == "is-any-of" or op == "has-any-of":
@@ -589,7 +543,7 @@ def _sort_key(field_type: str, raw: Any) -> Any:
     companies by entity id: option ids follow the options' order in the emulator's data, and
     names are not available here."""
     if field_type == "datetime":
-        return _parse_instant(raw)
+        return parse_instant(raw)
     if field_type in _LOCATION_TYPES:
         locations = raw if isinstance(raw, list) else [raw]
         return tuple(
@@ -657,411 +611,3 @@ def apply_sorts(
             raise SearchError(f"Field {field_id!r} holds values that can't be ordered", f"{path}.fieldId") from None
         out = [record for _, record in keyed] + empty
     return out
-
-
-# ==============================================================================================
-# The v2 `filter` query-string language
-# ==============================================================================================
-
-
-class Star(Enum):
-    """The unquoted ``*`` of ``= *`` (not null) and ``!= *`` (null); a quoted ``"*"`` is text."""
-
-    STAR = "*"
-
-
-STAR = Star.STAR
-FilterValue = str | tuple[str, ...] | Star
-"""A scalar (always text; numbers and timestamps are recognised when compared), a collection
-``[a, b]`` (``()`` for ``[]``), or `STAR`."""
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """``prop OP value``; `position` is the 0-based offset of `prop` in the filter text."""
-
-    prop: str
-    op: str
-    value: FilterValue
-    position: int = 0
-
-
-@dataclass(frozen=True)
-class And:
-    items: tuple[FilterNode, ...]
-
-
-@dataclass(frozen=True)
-class Or:
-    items: tuple[FilterNode, ...]
-
-
-@dataclass(frozen=True)
-class Not:
-    item: FilterNode
-
-
-FilterNode = Comparison | And | Or | Not
-
-
-class FilterSyntaxError(SearchError):
-    """A ``filter`` that doesn't parse. The message says at which column (1-based) and what was
-    expected there, because the API's users write these by hand; ``position`` is 0-based."""
-
-    def __init__(self, message: str, position: int) -> None:
-        self.position = position
-        self.column = position + 1
-        super().__init__(f"Invalid filter at column {self.column}: {message}", "filter")
-
-
-_OPS = ("=", "!=", "=^", "=$", "=~", ">", ">=", "<", "<=")
-_OPS_TEXT = ", ".join(_OPS)
-# Characters with a meaning in the grammar: they end an unquoted word unless escaped. The API's
-# escape set, plus ',' (the collection separator; escape it inside a collection).
-_SPECIAL = frozenset('\\*~!&=><$^|"\'()[]/')
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|z|[+-]\d{2}:?\d{2})?")
-_FRACTIONAL = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d+.*")
-
-
-def _describe(text: str, pos: int) -> str:
-    return "the end of the filter" if pos >= len(text) else repr(text[pos])
-
-
-class _Parser:
-    """Recursive descent over characters (no separate tokenizer), so every error knows its
-    exact column."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.pos = 0
-
-    def error(self, expected: str, pos: int | None = None) -> FilterSyntaxError:
-        at = self.pos if pos is None else pos
-        found = _describe(self.text, at)
-        hint = ""
-        if at < len(self.text) and self.text[at] in _SPECIAL:
-            hint = " (escape special characters with a backslash, or quote the value)"
-        return FilterSyntaxError(f"expected {expected}, found {found}{hint}", at)
-
-    def skip_ws(self) -> None:
-        while self.pos < len(self.text) and self.text[self.pos].isspace():
-            self.pos += 1
-
-    def peek(self) -> str:
-        self.skip_ws()
-        return self.text[self.pos] if self.pos < len(self.text) else ""
-
-    def parse(self) -> FilterNode:
-        if not self.text.strip():
-            raise FilterSyntaxError("expected a condition such as id=1, found an empty filter", 0)
-        node = self.parse_or()
-        if self.peek():
-            if self.text[self.pos] == ")":
-                raise FilterSyntaxError("found ')' without a matching '('", self.pos)
-            raise self.error("'&', '|' or the end of the filter")
-        return node
-
-    def parse_or(self) -> FilterNode:
-        items = [self.parse_and()]
-        while self.peek() == "|":
-            self.pos += 1
-            items.append(self.parse_and())
-        return items[0] if len(items) == 1 else Or(tuple(items))
-
-    def parse_and(self) -> FilterNode:
-        items = [self.parse_unary()]
-        while self.peek() == "&":
-            self.pos += 1
-            items.append(self.parse_unary())
-        return items[0] if len(items) == 1 else And(tuple(items))
-
-    def parse_unary(self) -> FilterNode:
-        ch = self.peek()
-        if ch == "!":
-            self.pos += 1
-            if self.peek() != "(":
-                raise self.error("'(' after '!' (negation is written !(...))")
-            return Not(self.parse_parens())
-        if ch == "(":
-            return self.parse_parens()
-        return self.parse_comparison()
-
-    def parse_parens(self) -> FilterNode:
-        opened = self.pos
-        self.pos += 1
-        node = self.parse_or()
-        if self.peek() != ")":
-            raise self.error(f"')' to close the '(' at column {opened + 1}")
-        self.pos += 1
-        return node
-
-    def parse_comparison(self) -> FilterNode:
-        self.skip_ws()
-        start = self.pos
-        if self.peek() in ('"', "'"):
-            prop = self.read_quoted()
-        else:
-            prop = self.read_word(frozenset())
-        if not prop:
-            raise self.error("a property name (such as createdAt or creator.id)")
-        op_pos = self.pos
-        op = self.read_operator()
-        if op is None:
-            raise self.error(f"an operator ({_OPS_TEXT}) after {prop!r}", op_pos)
-        self.skip_ws()
-        value_pos = self.pos
-        value = self.read_value(op)
-        if isinstance(value, str) and _FRACTIONAL.fullmatch(value):
-            raise FilterSyntaxError(
-                f"timestamps take whole seconds, like 2025-02-04T10:48:24Z (got {value!r})", value_pos
-            )
-        return Comparison(prop, op, value, start)
-
-    def read_operator(self) -> str | None:
-        self.skip_ws()
-        two = self.text[self.pos : self.pos + 2]
-        if two in ("!=", "=^", "=$", "=~", ">=", "<="):
-            self.pos += 2
-            return two
-        if two[:1] in ("=", ">", "<"):
-            self.pos += 1
-            return two[:1]
-        return None
-
-    def read_value(self, op: str) -> FilterValue:
-        ch = self.peek()
-        pos = self.pos
-        if ch == "*":
-            if op not in ("=", "!="):
-                raise FilterSyntaxError(f"'*' works only with = (not null) and != (null), not {op}", pos)
-            self.pos += 1
-            return STAR
-        if ch == "[":
-            if op not in ("=", "!=", "=~"):
-                raise FilterSyntaxError(f"a collection [...] works only with =, != and =~, not {op}", pos)
-            return self.read_collection()
-        if ch in ('"', "'"):
-            return self.read_quoted()
-        word = self.read_word(frozenset())
-        if not word:
-            raise self.error(f"a value after {op!r}")
-        return word
-
-    def read_collection(self) -> tuple[str, ...]:
-        opened = self.pos
-        self.pos += 1
-        items: list[str] = []
-        if self.peek() == "]":
-            self.pos += 1
-            return ()
-        while True:
-            if self.peek() in ('"', "'"):
-                item = self.read_quoted()
-            else:
-                item = self.read_word(frozenset(","))
-                if not item:
-                    raise self.error("a value in the collection")
-            items.append(item)
-            ch = self.peek()
-            if ch == ",":
-                self.pos += 1
-                continue
-            if ch == "]":
-                self.pos += 1
-                return tuple(items)
-            raise self.error(f"',' or ']' to close the '[' at column {opened + 1}")
-
-    def read_quoted(self) -> str:
-        quote = self.text[self.pos]
-        opened = self.pos
-        self.pos += 1
-        out: list[str] = []
-        while self.pos < len(self.text):
-            ch = self.text[self.pos]
-            if ch == "\\":
-                out.append(self.read_escape())
-                continue
-            self.pos += 1
-            if ch == quote:
-                return "".join(out)
-            out.append(ch)
-        raise FilterSyntaxError(f"unterminated string: no closing {quote} for the one at column {opened + 1}", opened)
-
-    def read_escape(self) -> str:
-        """``\\x`` is a literal ``x``; ``\\n``, ``\\t``, ``\\r`` are the control characters the SDK
-        escapes that way when it quotes a string."""
-        if self.pos + 1 >= len(self.text):
-            raise FilterSyntaxError("a backslash must be followed by the character it escapes", self.pos)
-        ch = self.text[self.pos + 1]
-        self.pos += 2
-        return _ESCAPES.get(ch, ch)
-
-    def read_word(self, extra_stops: frozenset[str]) -> str:
-        """An unquoted word: up to the next special character. Inner spaces are kept (property
-        names such as ``Deal Stage``), surrounding ones dropped."""
-        self.skip_ws()
-        out: list[str] = []
-        keep = 0  # length of `out` up to the last character that isn't unescaped whitespace
-        while self.pos < len(self.text):
-            ch = self.text[self.pos]
-            if ch == "\\":
-                out.append(self.read_escape())
-                keep = len(out)
-                continue
-            if ch in _SPECIAL or ch in extra_stops:
-                break
-            out.append(ch)
-            self.pos += 1
-            if not ch.isspace():
-                keep = len(out)
-        return "".join(out[:keep])
-
-
-def parse_filter(text: str) -> FilterNode:
-    """Parse a v2 ``filter`` (affinity-api.md §9.1): ``prop OP value`` joined by ``&`` (binds
-    tighter) and ``|``, with parentheses and ``!(...)``. Raises `FilterSyntaxError`."""
-    return _Parser(text).parse()
-
-
-def filter_properties(node: FilterNode) -> set[str]:
-    """Every property a filter tests, so an endpoint can refuse properties it doesn't filter
-    by (the API answers those with 400) before looking at any record."""
-    if isinstance(node, Comparison):
-        return {node.prop}
-    if isinstance(node, Not):
-        return filter_properties(node.item)
-    out: set[str] = set()
-    for item in node.items:
-        out |= filter_properties(item)
-    return out
-
-
-def _as_number(value: Any) -> int | float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
-        text = value.strip()
-        return int(text) if re.fullmatch(r"[+-]?\d+", text) else float(text)
-    return None
-
-
-def _as_datetime(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    if isinstance(value, str) and _TIMESTAMP.fullmatch(value.strip()):
-        return _parse_instant(value)
-    return None
-
-
-def _scalar_equals(actual: Any, wanted: str) -> bool:
-    """``=`` on one value: numerically when both sides are numbers, as instants when both are
-    timestamps, ``true``/``false`` for booleans, otherwise exact (case-sensitive) text."""
-    if isinstance(actual, bool):
-        return wanted.lower() == ("true" if actual else "false")
-    a, w = _as_number(actual), _as_number(wanted)
-    if a is not None and w is not None:
-        return a == w
-    da, dw = _as_datetime(actual), _as_datetime(wanted)
-    if da is not None and dw is not None:
-        return da == dw
-    return _text(actual) == wanted
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
-
-
-def _equals(actual: Any, wanted: FilterValue) -> bool:
-    if isinstance(wanted, tuple):
-        if not wanted:  # =[]
-            return actual is None or (isinstance(actual, (list, tuple)) and not actual)
-        return (
-            isinstance(actual, (list, tuple))
-            and len(actual) == len(wanted)
-            and all(_scalar_equals(a, w) for a, w in zip(actual, wanted, strict=True))
-        )
-    if wanted == "":  # = "" is "is empty (text)": null counts as empty
-        return actual is None or actual == ""
-    if actual is None or isinstance(wanted, Star):
-        return False
-    if isinstance(actual, (list, tuple)):  # a scalar against a collection: membership
-        return any(_scalar_equals(a, wanted) for a in actual)
-    return _scalar_equals(actual, wanted)
-
-
-def _order(node: Comparison, actual: Any, wanted: str) -> bool:
-    """``> >= < <=`` compare numbers or timestamps; anything else is a client error."""
-    if actual is None:
-        return False
-    pair: tuple[Any, Any] | None = None
-    a, w = _as_number(actual), _as_number(wanted)
-    if a is not None and w is not None:
-        pair = (a, w)
-    else:
-        da, dw = _as_datetime(actual), _as_datetime(wanted)
-        if da is not None and dw is not None:
-            pair = (da, dw)
-    if pair is None:
-        raise SearchError(
-            f"{node.prop} {node.op} {wanted!r}: {node.op} compares numbers and timestamps", "filter"
-        )
-    x, y = pair
-    return bool({">": x > y, ">=": x >= y, "<": x < y, "<=": x <= y}[node.op])
-
-
-def _compare(node: Comparison, actual: Any) -> bool:
-    op, wanted = node.op, node.value
-    if isinstance(wanted, Star):
-        return (actual is not None) if op == "=" else (actual is None)
-    if op == "=":
-        return _equals(actual, wanted)
-    if op == "!=":
-        return not _equals(actual, wanted)
-    if actual is None:
-        return False
-    if isinstance(wanted, tuple):  # =~ [a, b]: the collection contains all of them
-        items = actual if isinstance(actual, (list, tuple)) else [actual]
-        return all(any(_scalar_equals(a, w) for a in items) for w in wanted)
-    if op in (">", ">=", "<", "<="):
-        return _order(node, actual, wanted)
-    if isinstance(actual, (list, tuple)):  # =~ x on a collection: it has x
-        if op == "=~":
-            return any(_scalar_equals(a, wanted) for a in actual)
-        return any(_text_match(op, _text(a), wanted) for a in actual)
-    return _text_match(op, _text(actual), wanted)
-
-
-def _text_match(op: str, text: str, wanted: str) -> bool:
-    """``=^ =$ =~`` are case-sensitive, as the API documents for ``name=~Loc``."""
-    if op == "=^":
-        return text.startswith(wanted)
-    if op == "=$":
-        return text.endswith(wanted)
-    return wanted in text
-
-
-def evaluate_filter(node: FilterNode, get_property: Callable[[str], Any]) -> bool:
-    """True when a record passes a parsed ``filter``. ``get_property(path)`` reads a dotted
-    property (``creator.id``) and returns ``None`` for null.
-
-    ``=`` compares numerically when both sides are numbers and as instants when both are
-    timestamps (a date alone is midnight UTC), else as exact text; on a collection property a
-    scalar means membership. ``!=`` is the exact negation of ``=``, so ``owner.id!=3`` keeps
-    records with no owner. Raises `SearchError` when ``> >= < <=`` meet something that is
-    neither a number nor a timestamp.
-    """
-    if isinstance(node, Comparison):
-        return _compare(node, get_property(node.prop))
-    if isinstance(node, Not):
-        return not evaluate_filter(node.item, get_property)
-    if isinstance(node, And):
-        return all(evaluate_filter(item, get_property) for item in node.items)
-    return any(evaluate_filter(item, get_property) for item in node.items)
