@@ -28,6 +28,7 @@ from .screens.entities import EntitiesScreen
 from .screens.help import HelpScreen
 from .screens.lists import ListsScreen
 from .screens.notices import notify_failure
+from .screens.write_flow import perform
 from .widgets.confirm import ConfirmScreen
 
 STYLESHEETS = ("app.tcss", "table.tcss", "widgets.tcss")
@@ -104,14 +105,19 @@ class AffinityApp(App[None]):
 
     @work(exclusive=True, group="lock", exit_on_error=False)
     async def unlock(self) -> None:
+        await self.unlock_now()
+
+    async def unlock_now(self) -> bool:
+        """Open the write client (the user already confirmed); True when write mode is on."""
         try:
             await self.session.unlock()
         except Exception as error:  # noqa: BLE001
             notify_failure(self, error)
-            return
+            return False
         self.write_mode = True
         self.notify("Write mode is on: changes can be sent to Affinity, each one confirmed.",
                     title="Unlocked", severity="warning")
+        return True
 
     @work(exclusive=True, group="lock", exit_on_error=False)
     async def relock(self) -> None:
@@ -120,10 +126,22 @@ class AffinityApp(App[None]):
         self.notify("Read-only again: nothing can be sent that changes Affinity.", title="Locked")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Write actions (named ``write_*``) stay visible but disabled while locked."""
+        """Write actions (named ``write_*``) stay visible but disabled while locked; ``u`` is
+        offered only while the last change can be undone."""
+        if action == "undo":
+            offer = self.session.undo
+            return offer is not None and offer.live
         if action.startswith("write_") and not self.write_mode:
             return None
         return True
+
+    def action_undo(self) -> None:
+        offer = self.session.undo
+        if offer is None or not offer.live:
+            self.notify("Nothing to undo.", timeout=3)
+            return
+        self.session.undo = None
+        perform(self.screen, self.session, offer.action)  # confirmed like any write
 
     # ---- help, crash reports, lifecycle ----------------------------------------------------
     def action_help(self) -> None:

@@ -17,6 +17,7 @@ from typing import Protocol
 
 import httpx
 from affinity import AsyncAffinity
+from affinity import exceptions as sdk
 from affinity.policies import Policies, WritePolicy
 from affinity.types import TenantId, UserId
 
@@ -25,12 +26,15 @@ from .errors import UserFacingError, translate
 from .fields import FieldCatalog
 from .ratelimits import RateLimitTracker
 from .sources.lists import ListDirectory
+from .writes.core import ChangeFeed, UndoOffer, WriteAction, WriteDone, WriteFailed, WriteLocked, WriteUncertain
 
 MAX_RETRIES = 1
 """One retry for a blip; more would keep the user waiting (each 429 sleeps its full Retry-After)."""
 REQUEST_TIMEOUT_SECONDS = 20.0
 CALL_DEADLINE_SECONDS = 45.0
 """Upper bound for one session call, retries and rate-limit sleeps included."""
+WRITE_DEADLINE_SECONDS = 30.0
+"""Upper bound for one write; past it the write's fate is read back (``WriteAction.landed``)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,10 @@ class AffinitySession:
         self.lists: ListDirectory = ListDirectory(self)
         """Every list the user can see, read once per session (``R`` on the lists screen reads
         them again); the command palette reads it without a request."""
+        self.changes = ChangeFeed()
+        """Effects of every confirmed write, for the screens that show what changed."""
+        self.undo: UndoOffer | None = None
+        """The last change's undo while it is offered (``u``)."""
         self._transport = transport
         self._client: AsyncAffinity | None = None
         self._writer: AsyncAffinity | None = None
@@ -153,6 +161,41 @@ class AffinitySession:
         if writer is not None:
             await writer.close()
 
+    async def write(self, action: WriteAction) -> WriteDone:
+        """Send one confirmed write, once; publish its effects and offer its undo.
+
+        Raises `WriteLocked` (nothing sent), `WriteFailed` (nothing changed) or `WriteUncertain`
+        (the answer was lost; a read then looked whether the change landed).
+        """
+        writer = self._writer
+        if writer is None:
+            raise WriteLocked()
+        try:
+            async with asyncio.timeout(WRITE_DEADLINE_SECONDS):
+                done = await action.send(writer)
+        except (TimeoutError, sdk.TimeoutError, sdk.NetworkError, httpx.TransportError) as error:
+            landed = await self._landed(action)
+            if landed:
+                self.changes.publish(action.effects_if_landed())
+            raise _uncertain(action, landed, error) from None
+        except UserFacingError:
+            raise
+        except Exception as error:  # noqa: BLE001 - every failure reaches the user as a message
+            translated = translate(error, key=self.settings.api_key, key_source=self.settings.key_source,
+                                   base_url=self.settings.v2_base_url)
+            raise WriteFailed(translated.title, _nothing_changed(translated.what_to_do),
+                              status=translated.status, retry_after=translated.retry_after) from None
+        self.changes.publish(done.effects)
+        self.undo = UndoOffer(done.undo, done.summary) if done.undo is not None else None
+        return done
+
+    async def _landed(self, action: WriteAction) -> bool | None:
+        try:
+            async with self._call() as client:
+                return await action.landed(client)
+        except Exception:  # noqa: BLE001 - could not tell
+            return None
+
     @asynccontextmanager
     async def writer(self) -> AsyncIterator[AsyncAffinity]:
         """The write client, for a confirmed write action; refused while locked."""
@@ -209,6 +252,26 @@ class AffinitySession:
                     on_event=self.rate.on_event, policies=Policies(write=WritePolicy.DENY))
                 self.rate.bind(self._client.rate_limits.snapshot)
             return self._client
+
+
+def _uncertain(action: WriteAction, landed: bool | None, error: BaseException) -> WriteUncertain:
+    what = action.change().title
+    if landed is True:
+        return WriteUncertain(f"“{what}” reached Affinity", "The answer was lost on the way back, but "
+                              "reading it again shows the change is there. Nothing more to do.", landed=True)
+    if landed is False:
+        return WriteUncertain(f"“{what}” did not reach Affinity", "The connection failed and reading again "
+                              "shows no change. Nothing was changed; it is safe to try again.", landed=False)
+    return WriteUncertain(f"“{what}” may or may not have reached Affinity",
+                          "The answer was lost and a read could not tell. Look in Affinity (o) before "
+                          "trying again, so it is not done twice.", landed=None)
+
+
+def _nothing_changed(what_to_do: str) -> str:
+    """A refused write's advice: nothing changed; R (reload) is not what a write needs."""
+    advice = what_to_do.replace("then press R to try again", "then try again") \
+        .replace("Press R to try again", "Try again").replace("press R", "try again")
+    return f"Nothing was changed. {advice}"
 
 
 def _network_transport() -> httpx.AsyncHTTPTransport:

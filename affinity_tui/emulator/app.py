@@ -221,6 +221,13 @@ class Emulator:
                 await send(message)
 
             scope["app"] = self
+            if plan.drop_after:  # carry the request out, then lose the answer
+                async def swallow(message: Message) -> None:
+                    if message["type"] == "http.response.start":
+                        status_box[0] = message["status"]
+
+                await self._api(scope, _replay(body), swallow)
+                raise ConnectionDropped(f"{method} {path} (after it was carried out)")
             await self._api(scope, _replay(body), send_with_headers)
         except ApiError as exc:
             if "X-Ratelimit-Limit-User" not in extra:
@@ -230,7 +237,7 @@ class Emulator:
             err = ApiError(exc.status_code, exc.detail or "Method not allowed")
             await send_json(err.status, err.body(v2))
         except ConnectionDropped:
-            log(0)
+            log(status_box[0])  # 0 unless the request was carried out before the drop
             raise
         log(status_box[0])
 

@@ -138,6 +138,9 @@ class Faults:
     drop_next: int = 0
     """The next N requests lose their connection mid-response."""
     drop_rate: float = 0.0
+    drop_after_next: int = 0
+    """The next N requests are carried out, then lose their connection before the answer: a
+    write that landed though the client never heard so."""
     seed: int = 0
     paths: list[str] = field(default_factory=list)
     """When set, faults apply only to request paths starting with one of these prefixes."""
@@ -172,6 +175,9 @@ class Faults:
                 plan.drop = True
             elif self.drop_rate and self._rng.random() < self.drop_rate:
                 plan.drop = True
+            if self.drop_after_next > 0:
+                self.drop_after_next -= 1
+                plan.drop_after = True
             if self.slow_next > 0:
                 self.slow_next -= 1
                 plan.latency += self.slow_seconds
@@ -189,6 +195,7 @@ class Faults:
 class FaultPlan:
     latency: float = 0.0
     drop: bool = False
+    drop_after: bool = False
     rate_limited: bool = False
     status: int | None = None
 
