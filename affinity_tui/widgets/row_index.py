@@ -28,8 +28,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import compress, repeat
-from operator import contains
+from itertools import compress
 from typing import overload
 
 from affinity_tui.data.rows import Row
@@ -264,7 +263,7 @@ class RowIndex:
         if not words:
             return [True] * len(rows)
         first, *rest = words
-        match = list(map(contains, map(haystack, rows), repeat(first)))
+        match = [first in haystack(row) for row in rows]
         for word in rest:
             for i in compress(range(len(match)), match):
                 if word not in haystack(rows[i]):
