@@ -31,7 +31,7 @@ from .screens.notices import notify_failure
 from .screens.write_flow import perform
 from .widgets.confirm import ConfirmScreen
 
-STYLESHEETS = ("app.tcss", "table.tcss", "widgets.tcss")
+STYLESHEETS = ("app.tcss", "widgets.tcss")
 
 
 GC_THRESHOLDS = (5_000, 10, 10)
