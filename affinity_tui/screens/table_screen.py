@@ -150,9 +150,7 @@ class TableScreen(RecordActions):
 
     def _rows_changed(self, rows: list[Row]) -> None:
         """Rows the source filled in after the first page (the same keys, new cells)."""
-        table = self.table
-        by_key = {row.key: row for row in rows}
-        table.set_rows([by_key.get(row.key, row) for row in table.loaded_rows])
+        self.table.replace_rows(rows)
         self.report()
 
     def _page_done(self, has_more: bool) -> None:

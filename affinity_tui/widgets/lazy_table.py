@@ -85,6 +85,11 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
             text-style: $block-cursor-text-style;
         }
 
+        & > .lazy-table--marked {
+            color: $warning;
+            text-style: bold;
+        }
+
         & > .lazy-table--even-row {
             background: $surface-lighten-1 50%;
         }
@@ -106,6 +111,7 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "lazy-table--header",
         "lazy-table--cursor",
+        "lazy-table--marked",
         "lazy-table--even-row",
         "lazy-table--loading",
         "lazy-table--empty",
@@ -124,6 +130,7 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("left,h", "scroll_column_left", "Scroll left", show=False, id="table.left"),
         Binding("right,l", "scroll_column_right", "Scroll right", show=False, id="table.right"),
         Binding("enter", "select_row", "Open", id="table.select"),
+        Binding("space", "toggle_mark", "Mark row", show=False, id="table.mark"),
     ]
 
     cursor_row: reactive[int] = reactive(0, repaint=False, init=False)
@@ -174,6 +181,9 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
     class RowSelected(_RowMessage):
         """The user opened a row (enter, or a double-click)."""
 
+    class MarksChanged(_TableMessage):
+        """Rows were marked or unmarked (``marked_keys``)."""
+
     def __init__(
         self,
         columns: Iterable[Column] = (),
@@ -195,7 +205,8 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._need_more_posted = False
         self._retry_on_move = False
         self._highlighted: Packed | None = None
-        self._row_styles: tuple[int, Style, Style, Style] | None = None
+        self._marked: set[int] = set()
+        self._row_styles: tuple[int, Style, Style, Style, Style] | None = None
         self.set_reactive(LazyTable.empty_text, empty_text)
         self.set_columns(columns)
 
@@ -264,7 +275,50 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def clear(self) -> None:
         """Remove every row (the sort and the quick filter stay)."""
+        self._marked.clear()
         self.set_rows(())
+
+    def replace_rows(self, rows: Iterable[Row]) -> None:
+        """Rows changed in place (matched by ``Row.key``); the others and the cursor stay put.
+
+        A changed row keeps its place until the next sort or find, even if it would now sort
+        elsewhere or no longer match: it must not jump from under the cursor."""
+        changed = self._index.update(rows)
+        if not changed:
+            return
+        self._revision += 1
+        self.refresh()
+        if self.cursor_row in changed:
+            self._emit_highlight()
+
+    # ---- marks: several rows chosen for one action -----------------------------------------
+    @property
+    def marked_keys(self) -> frozenset[int]:
+        """``Row.key`` of every marked row (marks survive sorting, finding and new pages)."""
+        return frozenset(self._marked)
+
+    def marked_rows(self) -> list[Row]:
+        """The marked rows that are loaded, in arrival order."""
+        marked = self._marked
+        return [row for row in self._index.loaded if row.key in marked] if marked else []
+
+    def action_toggle_mark(self) -> None:
+        """Mark or unmark the row under the cursor, then move down (space, space, space …)."""
+        key = self.cursor_key
+        if key is None:
+            return
+        self._marked.symmetric_difference_update({key})
+        self._revision += 1
+        self.refresh()
+        self.post_message(self.MarksChanged(self))
+        self.action_cursor_down()
+
+    def clear_marks(self) -> None:
+        if self._marked:
+            self._marked.clear()
+            self._revision += 1
+            self.refresh()
+            self.post_message(self.MarksChanged(self))
 
     def append_rows(self, rows: Iterable[Row]) -> None:
         """Add a page of rows: O(page) unsorted, O(page · log n) inserts while sorted."""
@@ -528,16 +582,19 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
             if index != self.cursor_row:
                 self._row_strip(index, False, width)
 
-    def _row_style(self, index: int, cursor: bool) -> Style:
+    def _row_style(self, index: int, cursor: bool, marked: bool = False) -> Style:
         """The row's base style; looked up once per revision (``rich_style`` walks the DOM for
         the background: ~25 µs, once per row drawn)."""
         styles = self._row_styles
         if styles is None or styles[0] != self._revision:
             styles = self._row_styles = (self._revision, self.rich_style,
                                          self.get_component_rich_style("lazy-table--cursor"),
-                                         self.get_component_rich_style("lazy-table--even-row"))
+                                         self.get_component_rich_style("lazy-table--even-row"),
+                                         self.get_component_rich_style("lazy-table--marked"))
         if cursor:
-            return styles[2]
+            return styles[2] + styles[4] if marked else styles[2]
+        if marked:
+            return styles[1] + styles[4]
         if self.zebra_stripes and index % 2 == 0:
             return styles[3]
         return styles[1]
@@ -546,7 +603,7 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         """One row as ``line`` lays it out, as segments built directly: a cell is one segment
         with its padding, and consecutive unstyled cells share one (a rich ``Text`` per row cost
         4× as much, on every frame that scrolls). Only the columns in view are drawn."""
-        base = self._row_style(index, cursor)
+        base = self._row_style(index, cursor, bool(self._marked) and row[KEY] in self._marked)
         # The cursor's colours win over the cells' own.
         over = Style(color=base.color, bgcolor=base.bgcolor) if cursor else None
         pad = " " * CELL_PADDING

@@ -103,6 +103,8 @@ class RowIndex:
         self._sort_normalize = False
         self._filter_text = ""
         self._words: tuple[str, ...] = ()
+        self._stale_view = False
+        """An updated row no longer matches (or now matches) but is still where it was."""
         self.displayed = RowsView(self.__len__, self.packed)
         """The displayed rows (sorted and quick-filtered)."""
         self.loaded = RowsView(self._all.__len__, self._all.__getitem__)
@@ -183,6 +185,33 @@ class RowIndex:
         self._rebuild_filter()
         return self._index_of(keep)
 
+    def update(self, rows: Iterable[Row]) -> list[int]:
+        """Rows changed in place, matched to loaded rows by key; returns their displayed indices.
+
+        Nothing moves: a changed row keeps its place in the sort and in the quick filter's view
+        until the next sort or filter (a row must not jump from under the cursor because of an
+        edit); its sort keys and its filter match are brought up to date for that next time."""
+        by_key = {row.key: pack(row) for row in rows}
+        if not by_key:
+            return []
+        all_rows = self._all
+        changed: list[int] = []
+        for arrival, packed in enumerate(all_rows):
+            new = by_key.get(packed[KEY])
+            if new is not None:
+                all_rows[arrival] = new
+                changed.append(arrival)
+        if not changed:
+            return []
+        self._keys.reset(self._width, (row[SORT_KEYS] for row in all_rows))
+        if self._match is not None:
+            for arrival, ok in zip(changed, self._matches([all_rows[i] for i in changed]), strict=True):
+                self._stale_view |= self._match[arrival] != ok
+                self._match[arrival] = ok
+        shown = set(changed)
+        return [index for index in range(len(self)) if self._arrival(index) in shown] if len(changed) < len(self) \
+            else list(range(len(self)))
+
     def append(self, rows: Iterable[Row], cursor: int) -> int:
         """A page of rows after the others: O(page) unsorted, O(page · log n) inserts while
         sorted. Returns the cursor's new index (rows sorted in above it move it down)."""
@@ -223,10 +252,11 @@ class RowIndex:
         old = self._words
         self._filter_text = text
         self._words = words
-        if narrows(old, words):
+        if narrows(old, words) and not self._stale_view:
             self._narrow([word for word in words if word not in old])  # the rows shown have the old ones
         else:
             self._rebuild_filter()
+        self._stale_view = False
         return self._index_of(keep)
 
     # ---- the cursor's row

@@ -640,3 +640,32 @@ async def test_loaded_rows_are_not_tracked_by_the_garbage_collector() -> None:
         stored = [table._index.packed(i) for i in range(len(table.rows))]
         assert len(stored) == 201 and not any(gc.is_tracked(row) for row in stored)
         assert table.loaded_rows[-1] == tracked_extra and table.loaded_rows[-1].extra == {"email": "ada@example.com"}
+
+
+async def test_replace_rows_redraws_a_row_in_place_and_keeps_the_cursor() -> None:
+    app = Host(page(0, 30))
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(LazyTable)
+        table.move_cursor(5)
+        await pilot.pause()
+        table.replace_rows([row(5, "Renamed Co", 1)])
+        await pilot.pause()
+        assert table.cursor_row == 5 and table.current_row is not None
+        assert table.current_row.cells[0] == "Renamed Co"
+        assert any("Renamed Co" in text for text in lines(table))
+        assert len(table.loaded_rows) == 30
+
+
+async def test_space_marks_rows_and_marks_survive_a_sort() -> None:
+    app = Host(page(0, 30))
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(LazyTable)
+        await pilot.press("space", "space", "j", "space")
+        assert table.marked_keys == {0, 1, 3}
+        assert table.cursor_row == 4  # space moves down, so marking a run is space, space, space
+        table.sort_by(1, reverse=True)
+        assert table.marked_keys == {0, 1, 3}
+        assert [r.key for r in table.marked_rows()] == [0, 1, 3]
+        await pilot.press("space")  # unmarks nothing that was not marked: marks row under cursor
+        table.clear_marks()
+        assert table.marked_keys == frozenset()

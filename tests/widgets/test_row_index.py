@@ -156,3 +156,25 @@ def test_new_columns_drop_the_sort_and_gather_their_keys() -> None:
     assert keys(index) == [1, 2] and cursor == 0 and index.sort_column is None
     index.sort_by(1, False, 0)  # sort keys beyond the new width are dropped
     assert keys(index) == [2, 1]
+
+
+def test_update_changes_rows_in_place_without_moving_them() -> None:
+    index = loaded(row(1, "Alpha", 30), row(2, "Beta", 10), row(3, "Gamma", 20))
+    index.sort_by(1, False, 0)  # by amount: Beta 10, Gamma 20, Alpha 30
+    assert keys(index) == [2, 3, 1]
+    changed = index.update([row(2, "Beta", 99)])
+    assert changed == [0]  # displayed where it was
+    assert keys(index) == [2, 3, 1] and index.displayed[0].cells[1] == "99"
+    index.sort_by(1, False, 0)  # the next sort uses the new key
+    assert keys(index) == [3, 1, 2]
+
+
+def test_update_keeps_a_row_that_no_longer_matches_the_find_until_the_next_find() -> None:
+    index = loaded(row(1, "Alpha"), row(2, "Beta"), row(3, "Alpine"))
+    index.filter("alp", 0)
+    assert keys(index) == [1, 3]
+    assert index.update([row(3, "Gamma")]) == [1]
+    assert keys(index) == [1, 3]  # still shown: it must not vanish from under the cursor
+    index.filter("alp", 0)
+    assert keys(index) == [1]
+    assert index.update([row(9, "Unknown")]) == []
