@@ -76,6 +76,9 @@ class AffinitySession:
         """Effects of every confirmed write, for the screens that show what changed."""
         self.undo: UndoOffer | None = None
         """The last change's undo while it is offered (``u``)."""
+        self.names: dict[int, str] = {}
+        """People's names by person id, as far as reads have told them (the signed-in user,
+        list owners, reminder owners), so a screen can name people without asking again."""
         self._transport = transport
         self._client: AsyncAffinity | None = None
         self._writer: AsyncAffinity | None = None
@@ -115,6 +118,8 @@ class AffinitySession:
         self.tenant = TenantInfo(tenant_id=me.tenant.id, tenant_name=me.tenant.name,
                                  subdomain=me.tenant.subdomain, user_id=me.user.id, user_name=name,
                                  user_email=me.user.email)
+        if name:
+            self.names[int(me.user.id)] = name
         return self.tenant
 
     # ---- the doors the screens' loaders use -------------------------------------------------

@@ -65,10 +65,12 @@ class DetailScreen(RecordActions):
         Binding("f", "toggle_empty", "Empty fields", id="detail.empty-fields"),
     ]
 
-    def __init__(self, session: AffinitySession, kind: str, entity_id: int, *, title: str = "") -> None:
+    def __init__(self, session: AffinitySession, kind: str, entity_id: int, *, title: str = "",
+                 list_id: int | None = None, entry_id: int | None = None) -> None:
         super().__init__()
         self.session = session
-        self.source = DetailSource(session, kind, entity_id)  # type: ignore[arg-type]
+        self.source = DetailSource(session, kind, entity_id, list_id=list_id,  # type: ignore[arg-type]
+                                   entry_id=entry_id)
         self.kind: EntityKind = self.source.kind
         self.entity_id = entity_id
         self.entity_title = title
@@ -168,6 +170,13 @@ class DetailScreen(RecordActions):
             await self._fill("reminders", _failed("Reminders", error))
             return
         await self.show_reminders()
+        try:  # owners the session could not name yet: one more request, then only their cells
+            named = await self.source.owner_names(self.reminders)
+        except Exception:  # noqa: BLE001 - they stay shown as #id
+            return
+        if named is not None:
+            self.reminders = named
+            await self.show_reminders()
 
     async def show_reminders(self) -> None:
         """Redraw the reminders (after one was added or changed)."""

@@ -91,4 +91,5 @@ class ListEntriesScreen(TableScreen):
         from .detail import DetailScreen
 
         row = event.row
-        self.app.push_screen(DetailScreen(self.session, row.entity_type, row.entity_id, title=row.cells[0]))
+        self.app.push_screen(DetailScreen(self.session, row.entity_type, row.entity_id, title=row.cells[0],
+                                          list_id=int(self.lst.id), entry_id=row.key))

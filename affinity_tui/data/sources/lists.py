@@ -185,6 +185,8 @@ class ListDirectory:
                      for p in page.data}
         except Exception:  # noqa: BLE001 - only the owner cells fail
             names = None
+        if names:
+            self._session.names.update(names)
         lists = self._lists or {}
         changed = []
         for lst in list(lists.values()):
