@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .app import AffinityApp
+    from .data.resume import Place
 
 EXIT_CONFIG_ERROR = 2
 FRAME_RATE = "1000"
@@ -41,7 +42,22 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     parser.add_argument("--profile", metavar="NAME", help="use this profile from the config file")
     parser.add_argument("--seed", type=int, help="demo data seed (with --demo)")
     parser.add_argument("--scale", type=int, help="Deal Pipeline entries in the demo (with --demo)")
+    _start_options(parser, argparse_default=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    opener = commands.add_parser(
+        "open", help="open a record or list from its Affinity web link, or a list by name",
+        description="Open what a link from Affinity's web app shows, or a list (and saved view) by name.",
+        epilog="Links: https://<subdomain>.affinity.co/persons/<id>, /companies/<id>, /opportunities/<id>, "
+               "/lists/<id>, /lists/<id>/entries/<id> (.affinity.com too).")
+    opener.add_argument("url", nargs="?", help="a link copied from Affinity's web app")
+    opener.add_argument("--list", dest="list_name", metavar="NAME", help="open the list with this name")
+    opener.add_argument("--view", dest="view_name", metavar="NAME", help="open this saved view of the list")
+    _start_options(opener, argparse_default=True)
+    cache = commands.add_parser(
+        "cache", help="the on-disk cache: where it is, or clear it",
+        description="affinity-tui keeps what it showed (per tenant and user) to start instantly and work "
+                    "offline. 'path' prints where; 'clear' deletes it for every tenant and user.")
+    cache.add_argument("action", choices=["path", "clear"])
     emulator = commands.add_parser(
         "emulator", help="serve the Affinity API emulator over HTTP for any client",
         description="Serve an emulated Affinity tenant (REST API v1 and v2) on 127.0.0.1.")
@@ -52,6 +68,15 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     return parser
 
 
+def _start_options(parser: argparse.ArgumentParser, *, argparse_default: bool) -> None:
+    """``--no-cache`` and ``--fresh``, before or after ``open``."""
+    default = argparse.SUPPRESS if argparse_default else False
+    parser.add_argument("--no-cache", action="store_true", default=default,
+                        help="neither read nor write the on-disk cache this time")
+    parser.add_argument("--fresh", action="store_true", default=default,
+                        help="start on the lists screen, not where the last session was")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point; returns the process exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -60,9 +85,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .emulator import serve
 
         return int(serve.main(args))
+    if args.command == "cache":
+        return _cache_command(args.action)
+    start = None
+    if args.command == "open":
+        start = _place_to_open(args)
+        if start is None:
+            return EXIT_CONFIG_ERROR
     os.environ.setdefault("TEXTUAL_FPS", FRAME_RATE)  # read when textual is first imported
     with _collector_paused():
-        app = _demo_app(args) if args.demo else _configured_app(args)
+        app = _demo_app(args, start) if args.demo else _configured_app(args, start)
     if app is None:
         return EXIT_CONFIG_ERROR
     _route_logging()
@@ -70,28 +102,82 @@ def main(argv: Sequence[str] | None = None) -> int:
     return app.return_code or 0
 
 
-def _configured_app(args: argparse.Namespace) -> AffinityApp | None:
+def _cache_command(action: str) -> int:
+    """``affinity-tui cache path|clear``."""
+    from .data.cache.identity import cache_dir, clear_cache
+
+    directory = cache_dir()
+    if action == "path":
+        print(directory)
+        return 0
+    removed = clear_cache(directory)
+    print(f"Removed {len(removed)} cache file(s) from {directory}." if removed else f"No cache in {directory}.")
+    return 0
+
+
+def _place_to_open(args: argparse.Namespace) -> Place | None:
+    """What ``affinity-tui open`` asks for, or None after saying on stderr what is wrong."""
+    from dataclasses import replace
+
+    from .data.resume import Place
+    from .data.web_links import UnreadableLink, parse_web_link
+
+    if (args.url is None) == (args.list_name is None):
+        print("affinity-tui open takes a link from Affinity's web app, or --list NAME (not both).",
+              file=sys.stderr)
+        return None
+    if args.list_name is not None:
+        return Place(mode="lists", list_by_name=args.list_name, view_name=args.view_name)
+    try:
+        target = parse_web_link(args.url)
+    except UnreadableLink as error:
+        print(error, file=sys.stderr)
+        return None
+    place = target.place()
+    if args.view_name is not None:
+        if target.kind != "list":
+            print("--view goes with a list (a /lists/<id> link or --list NAME).", file=sys.stderr)
+            return None
+        place = replace(place, view_name=args.view_name)
+    return place
+
+
+def _configured_app(args: argparse.Namespace, start: Place | None = None) -> AffinityApp | None:
     """The app on the user's tenant, or None after explaining on stderr what is missing."""
     from .config import ConfigError, load_keymap, load_settings
+    from .data.cache.settings import load_cache_settings
 
     try:
         settings = load_settings(dotenv=args.dotenv, profile=args.profile)
         keymap = load_keymap()
+        cache_settings = load_cache_settings()
     except ConfigError as error:  # includes MissingApiKey; messages never contain the key
         print(error, file=sys.stderr)
         return None
+    cache = None
+    if cache_settings.enabled and not args.no_cache:
+        # Started first: the cache file opens on its own thread while textual is imported.
+        from .data.cache import TenantCache
+
+        cache = TenantCache(cache_settings.path, settings.api_key, metadata_seconds=cache_settings.metadata_minutes * 60)
+    from .data.resume import ResumeStore
+
+    resume = ResumeStore(settings.api_key.reveal())
+    place = start if start is not None else None if args.fresh else resume.load()
     from .app import AffinityApp
     from .data import AffinitySession
 
-    return AffinityApp(AffinitySession(settings), keymap=keymap)
+    return AffinityApp(AffinitySession(settings, cache=cache), keymap=keymap, start=place, resume=resume)
 
 
-def _demo_app(args: argparse.Namespace) -> AffinityApp:
+def _demo_app(args: argparse.Namespace, start: Place | None = None) -> AffinityApp:
     from datetime import UTC, datetime
 
     from .app import demo_app
 
-    return demo_app(seed=args.seed, scale=args.scale, now=datetime.now(UTC))
+    app = demo_app(seed=args.seed, scale=args.scale, now=datetime.now(UTC))
+    app.start_place = start
+    return app
 
 
 @contextmanager

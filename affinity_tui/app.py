@@ -22,12 +22,16 @@ from textual.reactive import reactive
 from .commands import AffinityCommands
 from .crash_report import redacted_traceback
 from .data import AffinitySession
+from .data.connectivity import UnreachableError
+from .data.resume import Place, ResumeStore
+from .data.session import TenantInfo
 from .keys import GLOBAL_BINDINGS
 from .paths import styles_dir
 from .screens.entities import EntitiesScreen
 from .screens.help import HelpScreen
 from .screens.lists import ListsScreen
 from .screens.notices import notify_failure
+from .screens.start import open_place, place_of, prepare_mode_screen
 from .screens.write_flow import perform
 from .widgets.confirm import ConfirmScreen
 
@@ -41,6 +45,9 @@ before a collection promotes them, so the full collections, which walk every liv
 far less often. Measured at 100,000 entries (benchmarks/memory.py, key_latency.py): time in
 full collections while loading all 2.7 s → 0.27 s, key → painted p95 13.9 → 11.0 ms; 20,000 was
 no better, 50,000 made the young collections themselves stall the loop (88 ms)."""
+RETRY_FIRST_SECONDS = 5.0
+RETRY_MAX_SECONDS = 60.0
+"""While offline, Affinity is asked again after 5 s, then twice as long each time, up to a minute."""
 
 
 class AffinityApp(App[None]):
@@ -55,16 +62,27 @@ class AffinityApp(App[None]):
 
     write_mode: reactive[bool] = reactive(False, bindings=True)
     """False (locked, read-only) until the user unlocks; the status line shows it."""
+    offline: reactive[bool] = reactive(False, bindings=True)
+    """True while Affinity cannot be reached: the cache is shown, write mode stays locked."""
 
-    def __init__(self, session: AffinitySession, *, keymap: dict[str, str] | None = None) -> None:
+    def __init__(self, session: AffinitySession, *, keymap: dict[str, str] | None = None,
+                 start: Place | None = None, resume: ResumeStore | None = None) -> None:
         super().__init__()
         self.session = session
-        self.add_mode("lists", lambda: ListsScreen(session))
-        self.add_mode("people", lambda: EntitiesScreen(session, "person"))
-        self.add_mode("companies", lambda: EntitiesScreen(session, "company"))
-        self.add_mode("opportunities", lambda: EntitiesScreen(session, "opportunity"))
+        self.start_place = start
+        """Where to open: the last session's place (resume) or a link's; None: the lists."""
+        self.resume = resume
+        """Where the place is kept for next time (None: not kept, e.g. the demo)."""
+        self.add_mode("lists", lambda: prepare_mode_screen(ListsScreen(session), self.start_place, "lists"))
+        self.add_mode("people", lambda: prepare_mode_screen(EntitiesScreen(session, "person"), self.start_place,
+                                                            "people"))
+        self.add_mode("companies", lambda: prepare_mode_screen(EntitiesScreen(session, "company"),
+                                                               self.start_place, "companies"))
+        self.add_mode("opportunities", lambda: prepare_mode_screen(EntitiesScreen(session, "opportunity"),
+                                                                   self.start_place, "opportunities"))
         self.user_keymap: dict[str, str] = dict(keymap or {})
         """Binding id -> keys, from the config file's [keymap] (help shows these keys)."""
+        self._retry_seconds = RETRY_FIRST_SECONDS
 
     def on_mount(self) -> None:
         # Everything alive at start-up (modules, the demo tenant) stays alive: keep it out of
@@ -73,24 +91,89 @@ class AffinityApp(App[None]):
         gc.set_threshold(*GC_THRESHOLDS)
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
+        def heard(online: bool) -> None:  # told from inside a request: act on the next turn
+            self.call_later(self._connection_changed, online)
+
+        self.session.connection.subscribe(heard)
         self.load_tenant()
+        place = self.start_place
+        if place is not None and (place.mode != "lists" or place.list_id is not None or place.list_by_name
+                                  or place.detail is not None):
+            self.run_worker(open_place(self, self.session, place), group="start", exit_on_error=False)
+        self.screen_change_signal.subscribe(self, lambda _screen: self.remember_place())
 
     @work(exclusive=True, group="tenant", exit_on_error=False)
     async def load_tenant(self) -> None:
-        """Put the tenant and the signed-in user in the header."""
+        """Put the tenant and the signed-in user in the header: from the cache at once when it
+        knows them (``whoami`` only once its metadata time has passed, after the first paint)."""
+        cached = await self.session.cached_tenant()
+        if cached is not None:
+            self._show_tenant(cached[0])
+            if cached[1]:
+                return
+            await self.session.painted.wait()
         try:
             me = await self.session.whoami()
         except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash
+            if cached is not None and isinstance(error, UnreachableError):
+                return  # the cache stands in; the offline notice says why
             self.sub_title = "not connected"
             notify_failure(self, error)
             return
+        self._show_tenant(me)
+
+    def _show_tenant(self, me: TenantInfo) -> None:
         self.title = me.tenant_name
         self.sub_title = f"{me.user_name} <{me.user_email}>" if me.user_email else me.user_name
+
+    # ---- where the user is (resume) --------------------------------------------------------
+    def remember_place(self) -> None:
+        """Keep where the user is, to return there next time (``--fresh`` does not)."""
+        if self.resume is not None and self.is_running:
+            place = place_of(self)
+            if place is not None:
+                self.resume.save(place)
+
+    async def action_quit(self) -> None:
+        self.remember_place()
+        await super().action_quit()
+
+    # ---- offline ---------------------------------------------------------------------------
+    def _connection_changed(self, online: bool) -> None:
+        if online == (not self.offline):
+            return
+        self.offline = not online
+        if not online:
+            if self.write_mode:
+                self.relock()
+            self.notify("Affinity cannot be reached. Showing what was cached, read-only; "
+                        "trying again in the background.", title="Offline", severity="warning", timeout=10)
+            self._retry_seconds = RETRY_FIRST_SECONDS
+            self.set_timer(self._retry_seconds, self._probe)
+            return
+        self.notify("Affinity answers again: what is on screen is being brought up to date.", title="Back online")
+        revalidate = getattr(self.screen, "revalidate", None)
+        if callable(revalidate):
+            revalidate()
+
+    def _probe(self) -> None:
+        if self.offline:
+            self.run_worker(self._probe_once(), group="probe", exclusive=True, exit_on_error=False)
+
+    async def _probe_once(self) -> None:
+        if await self.session.probe() or not self.offline:
+            return
+        self._retry_seconds = min(self._retry_seconds * 2, RETRY_MAX_SECONDS)
+        self.set_timer(self._retry_seconds, self._probe)
 
     # ---- the lock --------------------------------------------------------------------------
     def action_toggle_lock(self) -> None:
         if self.write_mode:
             self.relock()
+            return
+        if self.offline:
+            self.notify("Affinity cannot be reached: write mode stays locked until it answers again "
+                        "(what you see is the cache).", title="Offline", severity="warning")
             return
 
         def answered(yes: bool | None) -> None:

@@ -175,6 +175,19 @@ class _UrlCursor(PageCursor[T]):
             self._seen.add(self._next)
         self._next = fetched.next_position
 
+    @property
+    def position(self) -> str | None:
+        """Where the next page starts (the cursor URL or v1 page token); None before the first
+        page and after the last. The cache keeps it, so a page can be asked for again later."""
+        return None if self.exhausted else self._next
+
+    def resume_from(self, position: str | None) -> None:
+        """Start at ``position`` (from ``position`` of an earlier cursor of the same query) instead
+        of the first page. Only before the first page is fetched."""
+        if self.loaded or self._pending is not None:
+            raise RuntimeError("resume_from after paging started")
+        self._next = position
+
 
 async def _list_size(client: AsyncAffinity, list_id: ListId) -> int | None:
     """The list's entry count (v1; the SDK caches it 5 minutes), or None if Affinity won't say."""

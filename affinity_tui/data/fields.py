@@ -14,13 +14,16 @@ mostly noise in a table, so they are opt-in.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from affinity import AsyncAffinity
 from affinity.models.entities import FieldMetadata
 from affinity.types import ListId
+
+if TYPE_CHECKING:
+    from .cache import TenantCache
 
 DEFAULT_KINDS = ("list", "global")
 """Field types shown by default, in this order."""
@@ -96,8 +99,9 @@ class FieldCatalog:
     ``cached_list`` answers synchronously (for the filter bar) once a list's fields are known.
     """
 
-    def __init__(self, client: AsyncAffinity) -> None:
+    def __init__(self, client: AsyncAffinity, *, cache: TenantCache | None = None) -> None:
         self._client = client
+        self._cache = cache
         self._lists: dict[int, FieldSet] = {}
         self._with_options: dict[int, FieldSet] = {}
         self._entities: dict[str, FieldSet] = {}
@@ -110,7 +114,8 @@ class FieldCatalog:
             return self._lists[key]
         async with self._lock(("list", key)):
             if key not in self._lists:
-                self._lists[key] = FieldSet(tuple(await self._client.lists.get_fields(ListId(key))))
+                self._lists[key] = FieldSet(tuple(await self._kept(
+                    f"list:{key}", lambda: self._client.lists.get_fields(ListId(key)))))
             return self._lists[key]
 
     async def for_entities(self, kind: EntityKind) -> FieldSet:
@@ -125,7 +130,7 @@ class FieldCatalog:
         async with self._lock(("entity", kind)):
             if kind not in self._entities:
                 service = self._client.persons if kind == "person" else self._client.companies
-                self._entities[kind] = FieldSet(tuple(await service.get_fields()))
+                self._entities[kind] = FieldSet(tuple(await self._kept(f"entity:{kind}", service.get_fields)))
             return self._entities[kind]
 
     def cached_list(self, list_id: ListId) -> FieldSet | None:
@@ -157,8 +162,11 @@ class FieldCatalog:
                         return meta
                     return meta.model_copy(update={"dropdown_options": found})
 
-                filled = {str(m.id): m for m in await asyncio.gather(*(options(m) for m in dropdowns))}
-                self._with_options[key] = FieldSet(tuple(filled.get(str(m.id), m) for m in fields.fields))
+                async def all_options() -> list[FieldMetadata]:
+                    filled = {str(m.id): m for m in await asyncio.gather(*(options(m) for m in dropdowns))}
+                    return [filled.get(str(m.id), m) for m in fields.fields]
+
+                self._with_options[key] = FieldSet(tuple(await self._kept(f"options:{key}", all_options)))
             return self._with_options[key]
 
     def cached_entities(self, kind: EntityKind) -> FieldSet | None:
@@ -170,6 +178,28 @@ class FieldCatalog:
         self._lists.clear()
         self._with_options.clear()
         self._entities.clear()
+        self._forced = True
+
+    _forced = False
+
+    async def _kept(self, name: str, fetch: Callable[[], Awaitable[list[FieldMetadata]]]) -> list[FieldMetadata]:
+        """Field metadata from the cache while it is fresh (``metadata_minutes``), else from
+        Affinity (kept for next time); the stale copy when Affinity cannot be reached."""
+        cache = self._cache
+        cached = await cache.fields(name) if cache is not None else None
+        if cache is not None and not self._forced and cache.metadata_fresh(cached) and cached is not None:
+            return cached.value
+        try:
+            found = list(await fetch())
+        except Exception as error:  # noqa: BLE001 - re-raised unless the cache can stand in
+            from .connectivity import is_unreachable
+
+            if cached is not None and is_unreachable(error):
+                return cached.value
+            raise
+        if cache is not None:
+            cache.save_fields(name, found)
+        return found
 
     def _lock(self, key: tuple[str, int | str]) -> asyncio.Lock:
         return self._locks.setdefault(key, asyncio.Lock())

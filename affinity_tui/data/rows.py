@@ -108,6 +108,17 @@ class _Shared:
 _SHARED = _Shared()
 
 
+def shared_cell(column: str, text: str, sort_key: Any) -> tuple[str, Any]:
+    """One cell's text and sort key, shared with every identical cell of ``column`` (rows read back
+    from the cache share their values as rows formatted from a page do)."""
+    return _SHARED.cell(column, text, sort_key)
+
+
+def shared_styles(styles: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    """A row's styles, shared with every row styled the same."""
+    return _SHARED.styles(styles)
+
+
 # ---- columns --------------------------------------------------------------------------------
 def cell_width(text: str) -> int:
     """Terminal cells ``text`` takes: wide (CJK, most emoji) count 2, combining marks 0."""

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import httpx
 from affinity import AsyncAffinity
@@ -22,11 +22,15 @@ from affinity.policies import Policies, WritePolicy
 from affinity.types import TenantId, UserId
 
 from ..config import Secret, Settings
+from .connectivity import Connectivity, UnreachableError, is_unreachable
 from .errors import UserFacingError, translate
 from .fields import FieldCatalog
 from .ratelimits import RateLimitTracker
 from .sources.lists import ListDirectory
 from .writes.core import ChangeFeed, UndoOffer, WriteAction, WriteDone, WriteFailed, WriteLocked, WriteUncertain
+
+if TYPE_CHECKING:
+    from .cache import TenantCache
 
 MAX_RETRIES = 1
 """One retry for a blip; more would keep the user waiting (each 429 sleeps its full Retry-After)."""
@@ -63,8 +67,15 @@ class AffinitySession:
     """A read-only connection to one Affinity tenant (``WritePolicy.DENY``)."""
 
     def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None, cache: TenantCache | None = None) -> None:
         self.settings = settings
+        self.cache = cache
+        """What earlier sessions of this tenant and user showed, read first (None: ``--no-cache``)."""
+        self.connection = Connectivity()
+        """Whether Affinity answers (the app says so when it stops and when it is back)."""
+        self.painted = asyncio.Event()
+        """Set once the first screen is painted: background revalidation waits for it, so a warm
+        start sends nothing before its first paint."""
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         """"Now" for relative reads (interactions of the last year, due dates); fixed in tests."""
         self.tenant: TenantInfo | None = None
@@ -90,12 +101,13 @@ class AffinitySession:
 
     @classmethod
     def for_emulator(cls, emulator: EmulatedTenant, *, api_key: str | None = None,
-                     clock: Callable[[], datetime] | None = None) -> AffinitySession:
+                     clock: Callable[[], datetime] | None = None,
+                     cache: TenantCache | None = None) -> AffinitySession:
         """A session on an in-process emulator; ``api_key`` overrides the emulator's own key."""
         settings = Settings(api_key=Secret(emulator.api_key if api_key is None else api_key),
                             v1_base_url=emulator.v1_base_url, v2_base_url=emulator.v2_base_url,
                             key_source="the demo emulator")
-        return cls(settings, transport=emulator.transport(), clock=clock)
+        return cls(settings, transport=emulator.transport(), clock=clock, cache=cache)
 
     @property
     def subdomain(self) -> str:
@@ -120,7 +132,38 @@ class AffinitySession:
                                  user_email=me.user.email)
         if name:
             self.names[int(me.user.id)] = name
+        if self.cache is not None:
+            await self.cache.adopt(self.tenant)
         return self.tenant
+
+    async def cached_tenant(self) -> tuple[TenantInfo, bool] | None:
+        """Who the cache says is signed in (no request), and whether that is recent enough to skip
+        ``whoami``; None without a cache for this key. Kept as ``tenant``."""
+        if self.cache is None:
+            return None
+        cached = await self.cache.tenant()
+        if cached is None or not isinstance(cached.value, TenantInfo):
+            return None
+        if self.tenant is None:
+            self.tenant = cached.value
+            if cached.value.user_name:
+                self.names.setdefault(int(cached.value.user_id), cached.value.user_name)
+        return cached.value, self.cache.metadata_fresh(cached)
+
+    @property
+    def offline(self) -> bool:
+        """True after a request could not reach Affinity, until one does again."""
+        return not self.connection.online
+
+    async def probe(self) -> bool:
+        """One request to see whether Affinity answers again (while offline); True when it does."""
+        try:
+            await self.whoami()
+        except UnreachableError:
+            return False
+        except UserFacingError:
+            return True  # Affinity answered, if only with an error
+        return True
 
     # ---- the doors the screens' loaders use -------------------------------------------------
     def reading(self) -> AbstractAsyncContextManager[AsyncAffinity]:
@@ -138,7 +181,7 @@ class AffinitySession:
         """Field metadata, fetched once per session per list or entity kind."""
         if self._catalog is None:
             async with self._call() as client:
-                self._catalog = FieldCatalog(client)
+                self._catalog = FieldCatalog(client, cache=self.cache)
         return self._catalog
 
     # ---- write lock ------------------------------------------------------------------------
@@ -152,6 +195,10 @@ class AffinitySession:
         no read path can ever send a write; only code that asks for `writer()` can."""
         if self._closed:
             raise RuntimeError("This AffinitySession is closed.")
+        if self.offline:
+            raise UserFacingError("Affinity cannot be reached",
+                                  "Write mode stays locked while offline: what you see is the cache. "
+                                  "It can be unlocked once Affinity answers again.")
         if self._writer is None:
             self._writer = AsyncAffinity(
                 self.settings.api_key.reveal(), v1_base_url=self.settings.v1_base_url,
@@ -218,6 +265,8 @@ class AffinitySession:
         client, self._client = self._client, None
         if client is not None:
             await client.close()
+        if self.cache is not None:
+            await asyncio.to_thread(self.cache.close)  # finishes the writes still queued
 
     @asynccontextmanager
     async def _call(self) -> AsyncIterator[AsyncAffinity]:
@@ -238,8 +287,16 @@ class AffinitySession:
         except UserFacingError:
             raise
         except Exception as error:  # noqa: BLE001 - every failure reaches the user as a message
-            raise translate(error, key=self.settings.api_key, key_source=self.settings.key_source,
-                            base_url=self.settings.v2_base_url) from None
+            translated = translate(error, key=self.settings.api_key, key_source=self.settings.key_source,
+                                   base_url=self.settings.v2_base_url)
+            if is_unreachable(error):
+                self.connection.lost()
+                raise UnreachableError.from_error(translated) from None
+            self.connection.reached()
+            if isinstance(error, sdk.AuthenticationError) and self.cache is not None:
+                await self.cache.forget_key()  # nothing cached under this key is shown again
+            raise translated from None
+        self.connection.reached()
 
     async def _open(self) -> AsyncAffinity:
         if self._closed:

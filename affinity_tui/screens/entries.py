@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.binding import Binding, BindingType
 
 from ..data.session import AffinitySession
 from ..data.sources import EntriesSource, ListSummary, TableSource
 from ..widgets.lazy_table import LazyTable
 from ..widgets.pickers import PickOne
+from .notices import notify_failure
 from .table_screen import TableScreen
 
 
@@ -26,6 +27,9 @@ class ListEntriesScreen(TableScreen):
         Binding("v", "saved_view", "Saved view", id="entries.saved-view"),
         Binding("c", "columns", "Columns", id="entries.columns"),
     ]
+
+    open_entry_on_load: int | None = None
+    """An entry whose detail opens once the list is shown (a list entry's link)."""
 
     def __init__(self, session: AffinitySession, source: EntriesSource) -> None:
         super().__init__(session, source)
@@ -93,3 +97,24 @@ class ListEntriesScreen(TableScreen):
         row = event.row
         self.app.push_screen(DetailScreen(self.session, row.entity_type, row.entity_id, title=row.cells[0],
                                           list_id=int(self.lst.id), entry_id=row.key))
+
+    def first_page_shown(self) -> None:
+        key, self.open_entry_on_load = self.open_entry_on_load, None
+        if key is not None:
+            self._open_entry(key)
+
+    @work(group="open-entry", exit_on_error=False)
+    async def _open_entry(self, entry_id: int) -> None:
+        """The detail of one entry: its row when loaded, else the entry read from Affinity."""
+        from .detail import DetailScreen
+
+        row = next((r for r in self.table.loaded_rows if r.key == entry_id), None)
+        try:
+            kind, entity_id, title = (row.entity_type, row.entity_id, row.cells[0]) if row is not None \
+                else await self.entries.entry_record(entry_id)
+        except Exception as error:  # noqa: BLE001
+            notify_failure(self, error)
+            return
+        if self.is_current:
+            self.app.push_screen(DetailScreen(self.session, kind, entity_id, title=title, list_id=int(self.lst.id),
+                                              entry_id=entry_id))

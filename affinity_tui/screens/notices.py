@@ -13,6 +13,7 @@ from textual.app import App
 from textual.dom import DOMNode
 
 from ..data import UserFacingError
+from ..data.connectivity import UnreachableError
 
 ERROR_SECONDS = 12.0
 _shown: WeakKeyDictionary[App[object], dict[tuple[str, str], float]] = WeakKeyDictionary()
@@ -22,8 +23,11 @@ def notify_failure(node: DOMNode, error: BaseException) -> None:
     """Show ``error`` as an error notification; unexpected errors are logged, not shown raw.
 
     The same failure reported by several loads at once (a refused key fails every request)
-    is shown once while its notification is still on screen.
+    is shown once while its notification is still on screen; and while the app is offline, it
+    has said so once, so a read that could not reach Affinity says nothing more.
     """
+    if isinstance(error, UnreachableError) and getattr(getattr(node.app, "session", None), "offline", False):
+        return
     if isinstance(error, UserFacingError):
         title, message = error.title, error.what_to_do
     else:  # a bug in affinity-tui itself; its message is not shown: it could quote anything

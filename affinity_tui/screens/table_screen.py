@@ -8,6 +8,7 @@ replaces the source when the user types a new filter or search. It never talks t
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
 from textual import on, work
@@ -20,6 +21,7 @@ from ..data.links import RecordLink
 from ..data.rows import Column, Row
 from ..data.session import AffinitySession
 from ..data.sources import QueryProblem, TableSource
+from ..data.sources.revision import Revision, splice_page
 from ..widgets.filter_bar import FilterBar
 from ..widgets.lazy_table import LazyTable
 from ..widgets.pickers import PickMany, PickOne
@@ -27,6 +29,10 @@ from ..widgets.prompt import TextPrompt
 from ..widgets.status_line import StatusLine
 from .notices import notify_failure
 from .record_actions import RecordActions
+
+
+REVALIDATE_AFTER_SECONDS = 0.6
+"""How long scrolling through cached rows must pause before the pages in view are asked again."""
 
 
 class TableScreen(RecordActions):
@@ -141,9 +147,58 @@ class TableScreen(RecordActions):
             return
         table.set_columns(page.columns or ())
         table.set_rows(page.rows)
+        if source.restore_key is not None:
+            self._restore_cursor(source.restore_key)
+            source.restore_key = None
         self._page_done(page.has_more)
         self.first_page_shown()
         await source.fill_in(self._rows_changed)
+        await self.painted()
+        await source.revalidate(lambda revision: self._revised(source, revision))
+
+    async def painted(self) -> None:
+        """Wait until the screen has been painted (then tell the session: background reads wait
+        for the first paint)."""
+        done = asyncio.Event()
+        self.call_after_refresh(done.set)
+        await done.wait()
+        self.session.painted.set()
+
+    def revalidate(self) -> None:
+        """Ask Affinity again for what is shown from the cache (when it is reachable again)."""
+        self._revalidate_soon(0.0)
+
+    @work(exclusive=True, group="table-revalidate", exit_on_error=False)
+    async def _revalidate_soon(self, delay: float = REVALIDATE_AFTER_SECONDS) -> None:
+        """Pages scrolled to from the cache are asked for again once scrolling pauses, so rows
+        flown past cost no request."""
+        await asyncio.sleep(delay)
+        source = self.source
+        await source.revalidate(lambda revision: self._revised(source, revision))
+
+    def _revised(self, source: TableSource, revision: Revision) -> None:
+        """What revalidation found: cells redrawn in place, or rows that came or went spliced in."""
+        if source is not self.source or not self.is_mounted:
+            return
+        table = self.table
+        if revision.columns is not None:
+            table.set_columns(revision.columns)
+        if revision.rows is not None:
+            table.set_rows(revision.rows)
+        elif revision.page is not None:
+            table.set_rows(splice_page(table.loaded_rows, *revision.page))
+        elif revision.changed:
+            table.replace_rows(revision.changed)
+        if revision.has_more is not None:
+            table.more_available = revision.has_more
+        self.report()
+
+    def _restore_cursor(self, key: int) -> None:
+        """Put the cursor back on the row it was on (resume), when that row is loaded."""
+        table = self.table
+        index = next((i for i, row in enumerate(table.rows) if row.key == key), None)
+        if index is not None:
+            table.move_cursor(index)
 
     def first_page_shown(self) -> None:
         """Screens react to their first rows (the lists screen puts the cursor back)."""
@@ -183,6 +238,8 @@ class TableScreen(RecordActions):
             return
         table.append_rows(page.rows)
         self._page_done(page.has_more)
+        if source.revalidation_due:
+            self._revalidate_soon()
 
     # ---- the filter bar --------------------------------------------------------------------
     def action_query(self) -> None:
@@ -242,7 +299,8 @@ class TableScreen(RecordActions):
             self.app.pop_screen()
 
     def action_refresh(self) -> None:
-        """Reload from Affinity."""
+        """Reload from Affinity (not from the cache)."""
+        self.source.from_affinity = True
         self.reload()
 
     def action_sort(self) -> None:

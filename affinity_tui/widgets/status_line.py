@@ -26,6 +26,7 @@ class StatusLine(Horizontal):
     message: reactive[str] = reactive("")
     budget: reactive[RateLimitStatus] = reactive(RateLimitStatus, always_update=True)
     write_mode: reactive[bool] = reactive(False)
+    offline: reactive[bool] = reactive(False)
 
     def __init__(self, rate: RateLimitTracker | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -49,6 +50,8 @@ class StatusLine(Horizontal):
             self.app.screen_change_signal.subscribe(self, self._screen_changed)
         if hasattr(self.app, "write_mode"):
             self.watch(self.app, "write_mode", self._lock_changed, init=True)
+        if hasattr(self.app, "offline"):
+            self.watch(self.app, "offline", self._offline_changed, init=True)
 
     def on_unmount(self) -> None:
         if callable(self._unsubscribe):
@@ -79,6 +82,9 @@ class StatusLine(Horizontal):
     def _lock_changed(self, write_mode: bool) -> None:
         self.write_mode = write_mode
 
+    def _offline_changed(self, offline: bool) -> None:
+        self.offline = offline
+
     def _tick(self) -> None:
         """Countdowns (a rate-limit wait) move even when no response arrives."""
         if self.budget.wait_until is not None and self._in_view():
@@ -107,6 +113,9 @@ class StatusLine(Horizontal):
     def watch_write_mode(self) -> None:
         self._show_lock()
 
+    def watch_offline(self) -> None:
+        self._show_lock()
+
     def _show_budget(self) -> None:
         widget = self._put("#status-budget", Text(self.budget.describe(), no_wrap=True))
         level = self.budget.level
@@ -114,5 +123,7 @@ class StatusLine(Horizontal):
         widget.set_class(level == "exhausted", "-exhausted")
 
     def _show_lock(self) -> None:
-        widget = self._put("#status-lock", Text("✎ WRITE MODE" if self.write_mode else "🔒 read-only"))
+        lock = "✎ WRITE MODE" if self.write_mode else "🔒 read-only"
+        widget = self._put("#status-lock", Text(f"offline · {lock}" if self.offline else lock))
         widget.set_class(self.write_mode, "-unlocked")
+        widget.set_class(self.offline, "-offline")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..links import RecordLink, record_link
 from ..rows import Column, Row
+from .revision import Revision
 
 if TYPE_CHECKING:
     from ..session import AffinitySession
@@ -77,6 +78,12 @@ class TableSource:
 
     query_hint: str | None = None
     """The filter bar's placeholder; None when this table has no filter bar."""
+
+    from_affinity: bool = False
+    """True: the next first page is read from Affinity even if the cache has it (``R``)."""
+    restore_key: int | None = None
+    """The row (``Row.key``) the cursor returns to when the first page is shown (resume); a
+    cached query reads its pages up to that row at once."""
 
     def __init__(self, session: AffinitySession) -> None:
         self.session = session
@@ -178,3 +185,15 @@ class TableSource:
     async def close(self) -> None:
         """Stop any request in flight for this source (the screen is leaving, or a new query
         replaces it)."""
+
+    # ---- the cache -------------------------------------------------------------------------
+    async def revalidate(self, on_revision: Callable[[Revision], None]) -> None:
+        """Ask Affinity for what was shown from the cache and not yet asked for this session
+        (the first page after the first paint, pages scrolled to later); ``on_revision`` gets
+        what changed. Does nothing when nothing shown came from the cache. Never raises: when
+        Affinity cannot be reached, the cached rows stay, marked with their age."""
+
+    @property
+    def revalidation_due(self) -> bool:
+        """True when rows handed out from the cache wait to be asked for again."""
+        return False

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..cursors import EntityCursor, EntityKind
+from ..cursors import EntityCursor, EntityKind, PageCursor
 from ..fields import FieldSet
 from ..rows import (
     Column,
@@ -25,8 +25,11 @@ from ..rows import (
 )
 from ..together import together
 from .base import TablePage, TableSource, rows_in_slices
+from .cached_pages import CachedPages, query_key
 
 if TYPE_CHECKING:
+    from affinity import AsyncAffinity
+
     from ..session import AffinitySession
 
 TITLES: dict[EntityKind, str] = {"person": "People", "company": "Companies", "opportunity": "Opportunities"}
@@ -41,8 +44,9 @@ def _rows(kind: EntityKind) -> Any:
     return {"person": person_rows, "company": company_rows, "opportunity": opportunity_rows}[kind]
 
 
-class EntitySource(TableSource):
-    """Every person, company or opportunity (``term`` None), or those Affinity finds for ``term``."""
+class EntitySource(CachedPages, TableSource):
+    """Every person, company or opportunity (``term`` None), or those Affinity finds for ``term``
+    (every one of a kind is kept in the cache: ``CachedPages``)."""
 
     def __init__(self, session: AffinitySession, kind: EntityKind, *, term: str | None = None,
                  chosen_field_ids: Sequence[str] = ()) -> None:
@@ -109,8 +113,37 @@ class EntitySource(TableSource):
             return company_columns(chosen)
         return opportunity_columns(chosen)
 
+    # ---- the cache -------------------------------------------------------------------------
+    @property
+    def cache_key(self) -> str | None:
+        """Every one of the kind, with the columns chosen; a search is not kept as pages."""
+        if self.term:
+            return None
+        return query_key("entities", self.kind, ",".join(self.chosen_field_ids) or "default")
+
+    async def _cursor_at(self, client: AsyncAffinity, position: str | None) -> PageCursor[Any]:
+        cursor = EntityCursor(client, self.kind, None, field_ids=self.chosen_field_ids)
+        cursor.resume_from(position)
+        return cursor
+
+    async def _fresh_fields(self) -> FieldSet:
+        catalog = await self.session.catalog()
+        return await catalog.for_entities(self.kind)
+
+    def _columns_for(self, fields: FieldSet, models: Sequence[Any]) -> list[Column]:
+        return self._column_list(fields)
+
+    async def _format(self, models: Sequence[Any], columns: Sequence[Column]) -> list[Row]:
+        return await rows_in_slices(models, columns, _rows(self.kind))
+
+    def _use_columns(self, columns: tuple[Column, ...]) -> None:
+        self._columns = columns
+
+    def _base_status(self, loaded: int, shown: int, quick_filter: str) -> str:
+        return TableSource.status_text(self, loaded=loaded, shown=shown, quick_filter=quick_filter)
+
     # ---- paging ----------------------------------------------------------------------------
-    async def first_page(self) -> TablePage:
+    async def _network_first_page(self) -> TablePage:
         await self.close()
         catalog = await self.session.catalog()
         async with self.session.reading() as client:
@@ -123,7 +156,7 @@ class EntitySource(TableSource):
         self._columns = tuple(size_columns(columns, rows))
         return TablePage(rows, page.has_more, self._columns)
 
-    async def next_page(self) -> TablePage:
+    async def _network_next_page(self) -> TablePage:
         cursor = self._cursor
         if cursor is None or cursor.exhausted or self._columns is None:
             return TablePage([], False)

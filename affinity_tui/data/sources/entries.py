@@ -17,19 +17,21 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from affinity.types import FieldType, ListId, SavedViewId
+from affinity.types import FieldType, ListEntryId, ListId, SavedViewId
 
 from ..errors import UserFacingError
 from ..cursors import EntriesCursor, FilteredEntriesCursor, PageCursor, SavedViewCursor
 from ..fields import FieldSet
 from ..query import FilterProblem, completions, parse_filter
 from ..recent import RecentFilters
-from ..rows import Column, entry_columns, entry_rows, size_columns
+from ..rows import Column, Row, entry_columns, entry_rows, size_columns
 from ..together import together
 from .base import QueryProblem, TablePage, TableSource, rows_in_slices
+from .cached_pages import CachedPages, query_key
 from .lists import ListSummary
 
 if TYPE_CHECKING:
+    from affinity import AsyncAffinity
     from affinity.models.entities import FieldMetadata, ListEntryWithEntity
 
     from ..session import AffinitySession
@@ -39,8 +41,9 @@ DEFAULT_FIELD_TYPES = (FieldType.LIST, FieldType.GLOBAL)
 """The default columns, by type (``FieldSet.default_columns``): asked for without metadata."""
 
 
-class EntriesSource(TableSource):
-    """The entries of one list, of one of its saved views, or matching one filter."""
+class EntriesSource(CachedPages, TableSource):
+    """The entries of one list, of one of its saved views, or matching one filter (the whole
+    list and its views are kept in the cache: ``CachedPages``)."""
 
     what = "entries"
 
@@ -73,6 +76,9 @@ class EntriesSource(TableSource):
 
     @property
     def title(self) -> str:
+        known = self.session.lists.get(int(self.lst.id))
+        if known is not None and known is not self.lst and known.name != self.lst.name:
+            self.lst = known  # opened by id (a link) before the lists were read
         if self.filter_text:
             return f"{self.lst.name} · filter: {self.filter_text}"
         if self.view_id is not None:
@@ -210,8 +216,57 @@ class EntriesSource(TableSource):
         wanted = set(self._field_ids(fields))
         return entry_columns([f for f in ordered if str(f.id) in wanted])
 
+    async def entry_record(self, entry_id: int) -> tuple[str, int, str]:
+        """(kind, entity id, name) of one entry of this list (one request). Raises ``UserFacingError``."""
+        from ..rows import entity_name
+
+        async with self.session.reading() as client:
+            entry = await client.lists.entries(self.list_id).get(ListEntryId(entry_id))
+        entity = entry.entity
+        if entity is None:
+            raise UserFacingError("Not found in Affinity", "That entry has no record behind it any more.")
+        return entry.type, int(entity.id), entity_name(entity)
+
+    # ---- the cache -------------------------------------------------------------------------
+    @property
+    def cache_key(self) -> str | None:
+        """The whole list or a saved view, with the columns chosen; a filter is not kept (its
+        pages have no cursor to ask again from)."""
+        if self.filter_text:
+            return None
+        columns = "default" if self.chosen_field_ids is None else ",".join(self.chosen_field_ids)
+        return query_key("entries", int(self.lst.id), f"view={self.view_id}" if self.view_id is not None else "all",
+                         columns)
+
+    async def _cursor_at(self, client: AsyncAffinity, position: str | None) -> PageCursor[Any]:
+        if self.view_id is not None:
+            cursor: PageCursor[Any] = SavedViewCursor(client, self.list_id, SavedViewId(self.view_id))
+        elif self.chosen_field_ids is not None:
+            cursor = EntriesCursor(client, self.list_id, self.chosen_field_ids, known_total=self.lst.size)
+        else:
+            cursor = EntriesCursor(client, self.list_id, field_types=DEFAULT_FIELD_TYPES, known_total=self.lst.size)
+        if isinstance(cursor, EntriesCursor | SavedViewCursor):
+            cursor.resume_from(position)
+        return cursor
+
+    async def _fresh_fields(self) -> FieldSet:
+        catalog = await self.session.catalog()
+        return await catalog.for_list(self.list_id)
+
+    def _columns_for(self, fields: FieldSet, models: Sequence[Any]) -> list[Column]:
+        return self._columns(fields, models)
+
+    async def _format(self, models: Sequence[Any], columns: Sequence[Column]) -> list[Row]:
+        return await rows_in_slices(models, columns, entry_rows)
+
+    def _use_columns(self, columns: tuple[Column, ...]) -> None:
+        self._current_columns = columns
+
+    def _base_status(self, loaded: int, shown: int, quick_filter: str) -> str:
+        return TableSource.status_text(self, loaded=loaded, shown=shown, quick_filter=quick_filter)
+
     # ---- paging ----------------------------------------------------------------------------
-    async def first_page(self) -> TablePage:
+    async def _network_first_page(self) -> TablePage:
         session = self.session
         await self.close()
         catalog = await session.catalog()
@@ -245,7 +300,7 @@ class EntriesSource(TableSource):
         self._current_columns = tuple(size_columns(columns, rows))
         return TablePage(rows, page.has_more, self._current_columns)
 
-    async def next_page(self) -> TablePage:
+    async def _network_next_page(self) -> TablePage:
         cursor = self._cursor
         if cursor is None or cursor.exhausted:
             return TablePage([], False)

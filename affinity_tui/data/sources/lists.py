@@ -23,6 +23,7 @@ from ..errors import UserFacingError
 from ..rows import Column, Row
 from ..sdk_gaps import all_lists_v1
 from .base import TablePage, TableSource
+from .revision import Revision
 
 if TYPE_CHECKING:
     from ..session import AffinitySession
@@ -113,6 +114,9 @@ class ListDirectory:
     def __init__(self, session: AffinitySession) -> None:
         self._session = session
         self._lists: dict[int, ListSummary] | None = None
+        self.stale_since: float | None = None
+        """When Affinity gave the lists shown, if they came from the cache and are older than
+        the cache's metadata time (``revalidate`` asks again); None when fresh."""
 
     @property
     def known(self) -> list[ListSummary]:
@@ -128,8 +132,11 @@ class ListDirectory:
         ``refresh``. Raises ``UserFacingError``."""
         if self._lists is not None and not refresh:
             return self.known
+        if self._lists is None and not refresh and await self.from_cache():
+            return self.known
         async with self._session.reading() as client:
             found = await all_lists_v1(client)
+        self.stale_since = None
         old = self._lists or {}
         lists: dict[int, ListSummary] = {}
         for item in found:
@@ -141,7 +148,67 @@ class ListDirectory:
                 owner_name=before.owner_name if before and not refresh else None,
                 views=before.views if before and not refresh else None)
         self._lists = lists
+        self._keep()
         return self.known
+
+    @staticmethod
+    def stand_in(list_id: int, name: str = "", list_type: str = "unknown") -> ListSummary:
+        """A list known only by its id (a link): its name fills in once the lists are read."""
+        return ListSummary(id=ListId(int(list_id)), name=name or f"List {int(list_id)}", type=list_type,
+                           owner_id=None, is_public=False, size=None)
+
+    async def from_cache(self) -> bool:
+        """The lists an earlier session kept, views and owners included (no request); True when
+        the directory has lists (from the cache or already read)."""
+        cache = self._session.cache
+        cached = await cache.lists() if cache is not None else None
+        if cache is None or cached is None or self._lists is not None:
+            return self._lists is not None
+        self._lists = {int(lst.id): lst for lst in cached.value}
+        self.stale_since = None if cache.metadata_fresh(cached) else cached.fetched_at
+        for lst in cached.value:
+            if lst.owner_id is not None and lst.owner_name:
+                self._session.names.setdefault(int(lst.owner_id), lst.owner_name)
+        return True
+
+    def _keep(self) -> None:
+        cache = self._session.cache
+        if cache is not None and self._lists is not None:
+            cache.save_lists([replace(lst, failed=frozenset()) for lst in self._lists.values()])
+
+    async def revalidate(self, on_change: Callable[[list[ListSummary]], None],
+                         on_reordered: Callable[[list[ListSummary]], None]) -> None:
+        """Lists shown from a stale cache: ask for them again (one request), then every list's
+        views and the owners' names at once. Cells change in place (``on_change``); lists that
+        came or went give every list in order (``on_reordered``). Raises ``UserFacingError``
+        when the lists cannot be read (the cached ones stay)."""
+        if self.stale_since is None or self._lists is None:
+            return
+        async with self._session.reading() as client:
+            found = await all_lists_v1(client)
+        old = self._lists
+        lists: dict[int, ListSummary] = {}
+        for item in found:
+            before = old.get(int(item.id))
+            lists[int(item.id)] = ListSummary(
+                id=item.id, name=item.name, type=item.type, owner_id=item.owner_id, is_public=item.is_public,
+                size=item.size, owner_name=before.owner_name if before and before.owner_id == item.owner_id else None,
+                views=before.views if before else None)
+        self._lists = lists
+        if list(lists) != list(old):
+            on_reordered(self.known)
+        else:
+            on_change([lst for key, lst in lists.items() if lst != old[key]])
+        try:
+            async with self._session.reading() as client:
+                gate = asyncio.Semaphore(SIDE_CONCURRENCY)
+                owners = sorted({int(lst.owner_id) for lst in lists.values() if lst.owner_id is not None})
+                await asyncio.gather(self._owners(client, owners, on_change),
+                                     *(self._views(client, gate, lst.id, on_change) for lst in lists.values()))
+        except UserFacingError:
+            pass  # the cells keep what the cache said
+        self.stale_since = None
+        self._keep()
 
     async def fill_in(self, on_change: Callable[[list[ListSummary]], None]) -> None:
         """Ask for every list's saved views and the owners' names at once; ``on_change`` gets
@@ -149,6 +216,9 @@ class ListDirectory:
         lists = self._lists
         if not lists:
             return
+        if all(lst.views is not None and (lst.owner_id is None or lst.owner_name is not None)
+               for lst in lists.values()):
+            return  # everything is known (the cache said it): nothing to ask
         try:
             async with self._session.reading() as client:
                 gate = asyncio.Semaphore(SIDE_CONCURRENCY)
@@ -159,6 +229,8 @@ class ListDirectory:
                                      *(self._views(client, gate, lst.id, on_change) for lst in wanted))
         except UserFacingError:  # the client could not even be opened: mark what is missing
             self._mark_failed(on_change)
+        if self.stale_since is None:
+            self._keep()
 
     async def _views(self, client: AsyncAffinity, gate: asyncio.Semaphore, list_id: ListId,
                      on_change: Callable[[list[ListSummary]], None]) -> None:
@@ -242,6 +314,7 @@ class ListDirectory:
                       for v in page.data)
         if lst is not None:
             self._update(lst.id, lambda _changed: None, views=views)
+            self._keep()
         return views
 
 
@@ -268,7 +341,26 @@ class ListsSource(TableSource):
         return "Could not load the lists"
 
     def counts(self, loaded: int) -> list[str]:
-        return [f"{loaded:,} lists"]
+        parts = [f"{loaded:,} lists"]
+        stale, cache = self.session.lists.stale_since, self.session.cache
+        if stale is not None and cache is not None:
+            from ..cache import age_text
+
+            parts.append(age_text(stale, cache.clock()))
+        return parts
+
+    async def revalidate(self, on_revision: Callable[[Revision], None]) -> None:
+        """Lists from a cache older than its metadata time: asked again, cells change in place."""
+        directory = self.session.lists
+        if directory.stale_since is None:
+            return
+        try:
+            await directory.revalidate(
+                lambda changed: on_revision(Revision(changed=[list_row(lst) for lst in changed])),
+                lambda every: on_revision(Revision(rows=[list_row(lst) for lst in every])))
+        except UserFacingError:
+            return  # the cached lists stay, with their age
+        on_revision(Revision())
 
     async def first_page(self) -> TablePage:
         lists = await self.session.lists.load(refresh=self._refresh)

@@ -1,0 +1,64 @@
+"""How the cache is set up: on or off, where, and how long metadata is used without asking.
+
+``config.toml``::
+
+    [cache]
+    enabled = true            # false: like --no-cache, always
+    metadata_minutes = 10     # lists, sizes, views, owners and field metadata
+
+``--no-cache`` turns it off for one run; ``$AFFINITY_TUI_CACHE_DIR`` moves it (tests do).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ...config import ConfigError, default_config_path, read_config_file
+from ..dates import relative
+from .identity import cache_dir
+
+DEFAULT_METADATA_MINUTES = 10.0
+
+
+@dataclass(frozen=True)
+class CacheSettings:
+    enabled: bool = True
+    directory: Path | None = None
+    """None: ``identity.cache_dir()`` (the platform's cache dir, or ``$AFFINITY_TUI_CACHE_DIR``)."""
+    metadata_minutes: float = DEFAULT_METADATA_MINUTES
+
+    @property
+    def path(self) -> Path:
+        return self.directory if self.directory is not None else cache_dir()
+
+
+def load_cache_settings(config_path: Path | None = None, environ: Mapping[str, str] | None = None) -> CacheSettings:
+    """The ``[cache]`` table of the config file (defaults when there is none).
+
+    Raises ``ConfigError`` for a value that is not what it should be."""
+    path = config_path or default_config_path(environ)
+    table: Any = read_config_file(path).get("cache", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"[cache] in {path} must be a table, e.g. metadata_minutes = 10")
+    unknown = sorted(set(table) - {"enabled", "metadata_minutes"})
+    if unknown:
+        raise ConfigError(f"[cache] in {path} has unknown setting(s) {', '.join(unknown)}; "
+                          "allowed: enabled, metadata_minutes.")
+    enabled = table.get("enabled", True)
+    minutes = table.get("metadata_minutes", DEFAULT_METADATA_MINUTES)
+    if not isinstance(enabled, bool):
+        raise ConfigError(f"[cache] enabled in {path} must be true or false.")
+    if isinstance(minutes, bool) or not isinstance(minutes, int | float) or minutes < 0:
+        raise ConfigError(f"[cache] metadata_minutes in {path} must be a number of minutes (0 or more).")
+    return CacheSettings(enabled=enabled, directory=cache_dir(environ), metadata_minutes=float(minutes))
+
+
+def age_text(fetched_at: float, now: float) -> str:
+    """"as of 12 min ago" for data Affinity gave at ``fetched_at`` (epoch seconds)."""
+    moment = datetime.fromtimestamp(fetched_at, UTC)
+    said = relative(moment, datetime.fromtimestamp(max(now, fetched_at), UTC))
+    return "as of just now" if said == "now" else f"as of {said}"

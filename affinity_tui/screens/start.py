@@ -1,0 +1,137 @@
+"""Opening a place at start: where the last session was (resume), or what a link or
+``open --list`` asks for; and reading the place back from the screens when the app stops.
+
+A place is a screen stack: the mode (lists, people, companies, opportunities), a list open on
+top of the lists screen (with its saved view, filter and columns), a search on an entities
+screen, a record's detail on top, and the row the cursor was on. Rows come back from the cache
+when it has them, so a resumed list is on screen before anything is asked of Affinity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from textual.app import App
+
+from ..data.resume import DetailPlace, Place
+from ..data.session import AffinitySession
+from ..data.sources import EntriesSource, ListSummary
+from .detail import DetailScreen
+from .entities import EntitiesScreen
+from .entries import ListEntriesScreen
+from .lists import ListsScreen
+from .notices import notify_failure
+from .table_screen import TableScreen
+
+
+def restore_key_for(place: Place, mode: str) -> int | None:
+    """The row the cursor goes back to on the screen at the bottom of ``mode``."""
+    if place.mode != mode:
+        return None
+    if mode == "lists":
+        return place.list_id if place.list_id is not None else place.row_key
+    if place.detail is not None:
+        return place.detail.entity_id
+    return place.row_key
+
+
+async def open_place(app: App[Any], session: AffinitySession, place: Place) -> None:
+    """Open ``place`` on top of the app's screens (the bottom screen of its mode was already
+    told its row and search: ``prepare_mode_screen``). Never raises: what cannot be found is
+    said in a notification."""
+    try:
+        if app.current_mode != place.mode:
+            await app.switch_mode(place.mode)
+        if place.mode == "lists" and (place.list_id is not None or place.list_by_name):
+            lst = await _the_list(app, session, place)
+            if lst is None:
+                return
+            view_id = place.view_id
+            if place.view_name:
+                view_id = await _the_view(app, session, lst, place.view_name)
+                if view_id is None:
+                    return
+            source = EntriesSource(session, lst, view_id=view_id, filter_text=place.filter_text,
+                                   chosen_field_ids=place.columns)
+            source.restore_key = place.row_key
+            screen = ListEntriesScreen(session, source)
+            if place.open_entry and place.row_key is not None:
+                screen.open_entry_on_load = place.row_key
+            await app.push_screen(screen)
+        if place.detail is not None:
+            d = place.detail
+            await app.push_screen(DetailScreen(session, d.kind, d.entity_id, title=d.title, list_id=d.list_id,
+                                               entry_id=d.entry_id))
+    except Exception as error:  # noqa: BLE001 - a place that cannot be opened is not a crash
+        notify_failure(app.screen, error)
+
+
+def prepare_mode_screen(screen: TableScreen, place: Place | None, mode: str) -> TableScreen:
+    """Before ``screen`` (the bottom of ``mode``) mounts: the row and search ``place`` left it on."""
+    if place is None:
+        return screen
+    key = restore_key_for(place, mode)
+    if isinstance(screen, EntitiesScreen) and place.mode == mode and place.search:
+        screen.source = screen.entities.searching(place.search)
+    if key is not None:
+        screen.source.restore_key = key
+    return screen
+
+
+async def _the_list(app: App[Any], session: AffinitySession, place: Place) -> ListSummary | None:
+    """The list a place names, as the directory knows it (the cache's lists: no request), else a
+    stand-in with the id (its name fills in once the lists are read)."""
+    if place.list_by_name:
+        lists = await session.lists.load()
+        wanted = place.list_by_name.casefold().strip()
+        found = next((lst for lst in lists if lst.name.casefold().strip() == wanted), None)
+        if found is None:
+            names = ", ".join(sorted(lst.name for lst in lists)) or "none"
+            app.notify(f"No list is called “{place.list_by_name}”. Lists: {names}", title="Cannot open the list",
+                       severity="error", markup=False, timeout=15)
+        return found
+    assert place.list_id is not None
+    known = session.lists.get(place.list_id)
+    if known is None and await session.lists.from_cache():
+        known = session.lists.get(place.list_id)
+    return known or session.lists.stand_in(place.list_id, place.list_name, place.list_type)
+
+
+async def _the_view(app: App[Any], session: AffinitySession, lst: ListSummary, name: str) -> int | None:
+    views = await session.lists.saved_views(int(lst.id))
+    wanted = name.casefold().strip()
+    found = next((v for v in views if v.name.casefold().strip() == wanted and v.type == "sheet"), None)
+    if found is None:
+        names = ", ".join(v.name for v in views if v.type == "sheet") or "none"
+        app.notify(f"{lst.name} has no saved view called “{name}”. Its views: {names}",
+                   title="Cannot open the view", severity="error", markup=False, timeout=15)
+        return None
+    return int(found.id)
+
+
+def place_of(app: App[Any]) -> Place | None:
+    """Where the app is now, to come back to next time."""
+    mode = app.current_mode
+    if mode not in ("lists", "people", "companies", "opportunities"):
+        return None
+    place = Place(mode=mode)
+    for screen in app.screen_stack:
+        if isinstance(screen, ListsScreen):
+            row = screen.table.current_row if screen.is_mounted else None
+            place = replace(place, row_key=row.key if row is not None else None)
+        elif isinstance(screen, ListEntriesScreen):
+            entries = screen.entries
+            row = screen.table.current_row if screen.is_mounted else None
+            place = replace(place, list_id=int(entries.lst.id), list_name=entries.lst.name,
+                            list_type=entries.lst.type, view_id=entries.view_id, filter_text=entries.filter_text,
+                            columns=entries.chosen_field_ids, row_key=row.key if row is not None else None)
+        elif isinstance(screen, EntitiesScreen):
+            row = screen.table.current_row if screen.is_mounted else None
+            place = replace(place, search=screen.entities.term, row_key=row.key if row is not None else None)
+        elif isinstance(screen, DetailScreen):
+            source = screen.source
+            place = replace(place, detail=DetailPlace(source.kind, source.entity_id, screen.entity_title,
+                                                      source.list_id, source.entry_id))
+            break
+    return place

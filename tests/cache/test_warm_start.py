@@ -1,0 +1,87 @@
+"""A second start paints what the first one showed from the cache, before sending anything, then
+asks Affinity again in the background."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from affinity_tui.app import AffinityApp
+from affinity_tui.data.resume import Place
+from affinity_tui.emulator import Emulator
+from affinity_tui.screens.entries import ListEntriesScreen
+from affinity_tui.widgets.lazy_table import LazyTable
+
+from ..screens.helpers import DEAL_PIPELINE, SIZE, open_list, settle, status_text, table_of, until
+from .conftest import CachedSession
+
+ENTRIES_PATH = f"/v2/lists/{DEAL_PIPELINE}/list-entries"
+
+
+class Timeline:
+    """Requests (as the emulator sees them) and the first paint of a table row, in order."""
+
+    def __init__(self, emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.events: list[str] = []
+        log_add = emulator.log.add
+
+        def add(method: str, path: str, query: str, status: int, body: Any = None) -> Any:
+            self.events.append(f"request {method} {path}")
+            return log_add(method, path, query, status, body)
+
+        monkeypatch.setattr(emulator.log, "add", add)
+        render_line = LazyTable.render_line
+
+        def render(table: LazyTable, y: int) -> Any:
+            strip = render_line(table, y)
+            if y > 0 and y - 1 < len(table.rows) and "painted" not in self.events:
+                self.events.append("painted")
+            return strip
+
+        monkeypatch.setattr(LazyTable, "render_line", render)
+
+    def before_paint(self) -> list[str]:
+        return self.events[: self.events.index("painted")] if "painted" in self.events else self.events
+
+
+async def browse_deal_pipeline(session: Any) -> list[str]:
+    """A first session: lists, then the Deal Pipeline; the first rows' names."""
+    app = AffinityApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_list(pilot, DEAL_PIPELINE)
+        names = [row.cells[0] for row in table_of(app).loaded_rows]
+    return names
+
+
+async def test_a_warm_start_paints_the_last_list_before_any_request(
+        cached_session: CachedSession, emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = await browse_deal_pipeline(cached_session())
+    timeline = Timeline(emulator, monkeypatch)
+    app = AffinityApp(cached_session(), start=Place(mode="lists", list_id=DEAL_PIPELINE))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ListEntriesScreen) and len(table_of(app).rows) > 0,
+                    what="the Deal Pipeline's rows")
+        assert [row.cells[0] for row in table_of(app).loaded_rows][:100] == first[:100]
+        await settle(pilot)
+        assert app.title == "Harbor Peak Ventures"  # the header came from the cache too
+        after = [e for e in timeline.events if e != "painted"]
+    assert timeline.before_paint() == []
+    # Afterwards only the rows in view are asked again: lists, views, owners, fields and whoami
+    # are younger than the metadata time.
+    assert after and all(e == f"request GET {ENTRIES_PATH}" for e in after), after
+    assert len(after) <= 2
+
+
+async def test_revalidated_rows_lose_their_age_mark(cached_session: CachedSession) -> None:
+    await browse_deal_pipeline(cached_session())
+    clock_offset = 3600.0
+    import time
+
+    app = AffinityApp(cached_session(clock=lambda: time.time() + clock_offset),
+                      start=Place(mode="lists", list_id=DEAL_PIPELINE))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ListEntriesScreen) and len(table_of(app).rows) > 0)
+        assert "as of 1 h ago" in status_text(app) or "as of 60 min ago" in status_text(app)
+        await settle(pilot)
+        assert "as of" not in status_text(app)
