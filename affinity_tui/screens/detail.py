@@ -133,29 +133,43 @@ class DetailScreen(RecordActions):
 
     @work(exclusive=True, group="detail-profile", exit_on_error=False)
     async def load_profile(self) -> None:
+        shown = False  # a part painted from the cache stays when Affinity cannot be asked
         try:
-            profile = await self.source.load_profile()
+            async for profile in self.source.profile_versions():
+                self.profile = profile
+                self.entity_title = profile.name or self.entity_title
+                self.sub_title = f"{self.source.kind_word}: {self.entity_title}"
+                self._show_title()
+                await self._show_fields()
+                await self._fill("lists", *_lists_lines(profile))
+                shown = True
+                self._say_freshness()
         except Exception as error:  # noqa: BLE001
             notify_failure(self, error)
-            await self._fill("fields", _failed("Fields", error))
-            await self._fill("lists", None)
+            if not shown:
+                await self._fill("fields", _failed("Fields", error))
+                await self._fill("lists", None)
+            self._say_freshness()
             return
-        self.profile = profile
-        self.entity_title = profile.name or self.entity_title
-        self.sub_title = f"{self.source.kind_word}: {self.entity_title}"
-        self._show_title()
-        await self._show_fields()
-        await self._fill("lists", *_lists_lines(profile))
-        self._say(f"{self.source.kind_word} {self.entity_id}")
+
+    def _say_freshness(self) -> None:
+        """The status line: which record, and how old what is shown from the cache is."""
+        age = self.source.freshness_text()
+        self._say(f"{self.source.kind_word} {self.entity_id}" + (f" · {age}" if age else ""))
 
     @work(exclusive=True, group="detail-notes", exit_on_error=False)
     async def load_notes(self) -> None:
+        shown = False
         try:
-            self.notes = await self.source.load_notes()
+            async for notes in self.source.notes_versions():
+                self.notes = notes
+                await self.show_notes()
+                shown = True
+                self._say_freshness()
         except Exception as error:  # noqa: BLE001
-            await self._fill("notes", _failed("Notes", error))
+            if not shown:
+                await self._fill("notes", _failed("Notes", error))
             return
-        await self.show_notes()
 
     async def show_notes(self) -> None:
         """Redraw the notes (after a note was added, edited, deleted or unfolded)."""
@@ -164,12 +178,19 @@ class DetailScreen(RecordActions):
 
     @work(exclusive=True, group="detail-reminders", exit_on_error=False)
     async def load_reminders(self) -> None:
+        shown = False
         try:
-            self.reminders = await self.source.load_reminders()
+            async for reminders in self.source.reminders_versions():
+                self.reminders = reminders
+                await self.show_reminders()
+                shown = True
+                self._say_freshness()
         except Exception as error:  # noqa: BLE001
-            await self._fill("reminders", _failed("Reminders", error))
+            if not shown:
+                await self._fill("reminders", _failed("Reminders", error))
             return
-        await self.show_reminders()
+        if self.reminders is None:
+            return
         try:  # owners the session could not name yet: one more request, then only their cells
             named = await self.source.owner_names(self.reminders)
         except Exception:  # noqa: BLE001 - they stay shown as #id
@@ -187,12 +208,15 @@ class DetailScreen(RecordActions):
     async def load_interactions(self) -> None:
         if not self.source.has_interactions:
             return
+        shown = False
         try:
-            items = await self.source.load_interactions()
+            async for items in self.source.interactions_versions():
+                await self._fill("interactions", *_interactions_lines(items))
+                shown = True
+                self._say_freshness()
         except Exception as error:  # noqa: BLE001
-            await self._fill("interactions", _failed("Recent interactions", error))
-            return
-        await self._fill("interactions", *_interactions_lines(items))
+            if not shown:
+                await self._fill("interactions", _failed("Recent interactions", error))
 
     # ---- rendering -------------------------------------------------------------------------
     def _show_title(self) -> None:
@@ -215,7 +239,15 @@ class DetailScreen(RecordActions):
         self.app.pop_screen()
 
     async def action_refresh(self) -> None:
+        self.source.from_affinity = True  # R: Affinity's answer, not the cache's
         await self.load_all()
+
+    def revalidate(self) -> None:
+        """Affinity answers again: ask it for every part (what the cache showed stays meanwhile)."""
+        self.load_profile()
+        self.load_notes()
+        self.load_reminders()
+        self.load_interactions()
 
     def action_move(self, step: int) -> None:
         self.body.move(step)

@@ -264,14 +264,31 @@ class CachedPages:
                 results = await asyncio.gather(*(self._page_again(client, n) for n in wanted))
         except UserFacingError:
             return  # the cached rows stay, with their age (offline: the app says so)
+        # Pages asked again side by side are compared as one run: a row that moved from one to
+        # the other (a row deleted above it) is then a moved row, not a gone one and a new one.
+        runs: list[tuple[list[Row], list[Row]]] = []
+        fresh_keys: dict[int, frozenset[int]] = state.setdefault("fresh_keys", {})
+        previous = -1
+        changed_more: bool | None = None
         for number, result in zip(wanted, results, strict=True):
             if isinstance(result, _Restart):
                 self._restart(state, cache, key, result, on_revision)
                 return
             before = shown.pop(number, None)
-            if result is None:
+            if result is None or before is None:
                 continue
-            revision = changed_rows(before.rows if before else [], result.rows)
+            if number != previous + 1 or not runs:
+                runs.append(([], []))
+            previous = number
+            old_rows, new_rows = runs[-1]
+            # Rows a neighbouring page asked again earlier took from this one are there already.
+            placed = fresh_keys.get(number - 1, frozenset()) | fresh_keys.get(number + 1, frozenset())
+            old_rows.extend(row for row in before.rows if row.key not in placed)
+            seen = {row.key for row in new_rows} | placed
+            new_rows.extend(row for row in result.rows if row.key not in seen)
+            fresh_keys[number] = frozenset(row.key for row in result.rows)
+            while len(fresh_keys) > 2 * REVALIDATE_PAGES:
+                del fresh_keys[next(iter(fresh_keys))]
             state["positions"][number + 1] = result.position
             cache.save_page(key, number, result.rows, result.position, result.has_more, total=result.total)
             cursor = self._cursor
@@ -280,8 +297,11 @@ class CachedPages:
             if number == state["handed"] and isinstance(cursor, CachedPosition) \
                     and cursor.exhausted == result.has_more:
                 cursor.exhausted = not result.has_more
-                revision = Revision(revision.changed, revision.page, has_more=result.has_more)
-            on_revision(revision)
+                changed_more = result.has_more
+        for old_rows, new_rows in runs:
+            revision = changed_rows(old_rows, new_rows)
+            on_revision(Revision(revision.changed, revision.page))
+        on_revision(Revision(has_more=changed_more))
 
     async def _page_again(self, client: AsyncAffinity, number: int) -> _Again | _Restart | None:
         """Page ``number`` as Affinity gives it now; None when it cannot be asked for (its

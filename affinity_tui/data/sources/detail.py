@@ -7,7 +7,8 @@ arrives, so the screen is complete after one round trip. A part that fails says 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from ..cursors import EntityKind
 from ..detail import (
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from ..session import AffinitySession
 
 KIND_WORDS: dict[str, str] = {"person": "Person", "company": "Company", "opportunity": "Opportunity"}
+T = TypeVar("T")
 
 
 class DetailSource:
@@ -47,6 +49,10 @@ class DetailSource:
         """Its entry on that list, if known: an opportunity's fields are then one request."""
         self.profile: EntityProfile | None = None
         """The last profile read (None until then)."""
+        self.from_affinity = False
+        """True: the next reads skip the cache (``R``)."""
+        self.stale: dict[str, float] = {}
+        """Parts shown from the cache and not read from Affinity since: when Affinity gave them."""
 
     @property
     def kind_word(self) -> str:
@@ -89,7 +95,10 @@ class DetailSource:
         async with self.session.reading() as client:
             found = await person_names(client, missing)
         self.session.names.update(found)
-        return with_owner_names(views, found)
+        named = with_owner_names(views, found)
+        if self.session.cache is not None and "reminders" not in self.stale:
+            self.session.cache.save_detail(self.kind, self.entity_id, "reminders", named)
+        return named
 
     async def load_interactions(self) -> list[InteractionView]:
         """Emails and meetings of the last year (none for an opportunity, with no request)."""
@@ -98,6 +107,46 @@ class DetailSource:
         async with self.session.reading() as client:
             return await load_interactions(client, self.kind, self.entity_id,  # type: ignore[arg-type]
                                            self.session.clock())
+
+    # ---- the cache: each part from the cache first, then from Affinity ------------------------
+    async def _versions(self, part: str, load: Callable[[], Awaitable[T]]) -> AsyncIterator[T]:
+        """The cached ``part`` (if the cache has it), then Affinity's (kept for next time). When
+        Affinity cannot be read, the error follows the cached version (the screen keeps it)."""
+        cache = self.session.cache
+        if cache is not None and not self.from_affinity:
+            cached = await cache.detail(self.kind, self.entity_id, part)
+            if cached is not None:
+                self.stale[part] = cached.fetched_at
+                yield cached.value
+        value = await load()
+        self.stale.pop(part, None)
+        if cache is not None:
+            cache.save_detail(self.kind, self.entity_id, part, value)
+        yield value
+
+    def profile_versions(self) -> AsyncIterator[EntityProfile]:
+        return self._versions("profile", self.load_profile)
+
+    def notes_versions(self) -> AsyncIterator[list[NoteView]]:
+        return self._versions("notes", self.load_notes)
+
+    def reminders_versions(self) -> AsyncIterator[list[ReminderView]]:
+        return self._versions("reminders", self.load_reminders)
+
+    def interactions_versions(self) -> AsyncIterator[list[InteractionView]]:
+        if not self.has_interactions:
+            return _nothing()
+        return self._versions("interactions", self.load_interactions)
+
+    def freshness_text(self) -> str:
+        """"as of 12 min ago" while some part shown is the cache's; "" when all are Affinity's."""
+        cache = self.session.cache
+        if not self.stale or cache is None:
+            return ""
+        from ..cache import age_text
+
+        note = age_text(min(self.stale.values()), cache.clock())
+        return f"offline · {note}" if self.session.offline else note
 
     def link(self) -> RecordLink | None:
         """The entity's web page and what ``y`` copies (its email or domain once known)."""
@@ -108,3 +157,8 @@ class DetailSource:
         return record_link(subdomain, self.kind, self.entity_id,
                            email=profile.email if profile is not None else None,
                            domain=profile.domain if profile is not None else None)
+
+
+async def _nothing() -> AsyncIterator[list[InteractionView]]:
+    return
+    yield []
