@@ -105,12 +105,11 @@ class AffinityApp(App[None]):
     @work(exclusive=True, group="tenant", exit_on_error=False)
     async def load_tenant(self) -> None:
         """Put the tenant and the signed-in user in the header: from the cache at once when it
-        knows them (``whoami`` only once its metadata time has passed, after the first paint)."""
+        knows them. ``whoami`` is asked either way (after the first paint when the cache
+        painted it): it is how a start learns that the key was revoked or Affinity is down."""
         cached = await self.session.cached_tenant()
         if cached is not None:
             self._show_tenant(cached[0])
-            if cached[1]:
-                return
             await self.session.painted.wait()
         try:
             me = await self.session.whoami()

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Protocol
 import httpx
 from affinity import AsyncAffinity
 from affinity import exceptions as sdk
+from affinity.hooks import ResponseHeadersReceived
 from affinity.policies import Policies, WritePolicy
 from affinity.types import TenantId, UserId
 
 from ..config import Secret, Settings
-from .connectivity import Connectivity, UnreachableError, is_unreachable
+from .connectivity import GATEWAY_STATUSES, Connectivity, UnreachableError, is_unreachable
 from .errors import UserFacingError, translate
 from .fields import FieldCatalog
 from .ratelimits import RateLimitTracker
@@ -204,7 +205,7 @@ class AffinitySession:
                 self.settings.api_key.reveal(), v1_base_url=self.settings.v1_base_url,
                 v2_base_url=self.settings.v2_base_url,
                 async_transport=self._transport or await asyncio.to_thread(_network_transport),
-                max_retries=0, timeout=REQUEST_TIMEOUT_SECONDS, on_event=self.rate.on_event,
+                max_retries=0, timeout=REQUEST_TIMEOUT_SECONDS, on_event=self._on_event,
                 policies=Policies(write=WritePolicy.ALLOW))
 
     async def lock(self) -> None:
@@ -292,11 +293,15 @@ class AffinitySession:
             if is_unreachable(error):
                 self.connection.lost()
                 raise UnreachableError.from_error(translated) from None
-            self.connection.reached()
             if isinstance(error, sdk.AuthenticationError) and self.cache is not None:
                 await self.cache.forget_key()  # nothing cached under this key is shown again
             raise translated from None
-        self.connection.reached()
+
+    def _on_event(self, event: object) -> None:
+        """The SDK's hook for every request: the rate-limit budget, and whether Affinity answers."""
+        self.rate.on_event(event)
+        if isinstance(event, ResponseHeadersReceived) and event.status_code not in GATEWAY_STATUSES:
+            self.connection.reached()
 
     async def _open(self) -> AsyncAffinity:
         if self._closed:
@@ -311,7 +316,7 @@ class AffinitySession:
                     self.settings.api_key.reveal(), v1_base_url=self.settings.v1_base_url,
                     v2_base_url=self.settings.v2_base_url, async_transport=transport,
                     max_retries=MAX_RETRIES, timeout=REQUEST_TIMEOUT_SECONDS,
-                    on_event=self.rate.on_event, policies=Policies(write=WritePolicy.DENY))
+                    on_event=self._on_event, policies=Policies(write=WritePolicy.DENY))
                 self.rate.bind(self._client.rate_limits.snapshot)
             return self._client
 

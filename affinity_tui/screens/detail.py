@@ -153,7 +153,10 @@ class DetailScreen(RecordActions):
             return
 
     def _say_freshness(self) -> None:
-        """The status line: which record, and how old what is shown from the cache is."""
+        """The status line: which record, and how old what is shown from the cache is (and, once
+        painted, the session's first paint is done: reads in the background may go)."""
+        if self.app.screen is self:
+            self.call_after_refresh(self.session.painted.set)
         age = self.source.freshness_text()
         self._say(f"{self.source.kind_word} {self.entity_id}" + (f" · {age}" if age else ""))
 

@@ -157,22 +157,31 @@ class TableScreen(RecordActions):
         await source.revalidate(lambda revision: self._revised(source, revision))
 
     async def painted(self) -> None:
-        """Wait until the screen has been painted (then tell the session: background reads wait
-        for the first paint)."""
+        """Wait until the screen has been painted, and until the app's first screen has: reads
+        in the background wait for the first paint (a screen under the one resumed on top waits
+        for that one)."""
         done = asyncio.Event()
         self.call_after_refresh(done.set)
         await done.wait()
-        self.session.painted.set()
+        if self.app.screen is self:
+            self.session.painted.set()
+        await self.session.painted.wait()
 
     def revalidate(self) -> None:
         """Ask Affinity again for what is shown from the cache (when it is reachable again)."""
         self._revalidate_soon(0.0)
 
-    @work(exclusive=True, group="table-revalidate", exit_on_error=False)
+    _revalidations = 0
+
+    @work(group="table-revalidate", exit_on_error=False)
     async def _revalidate_soon(self, delay: float = REVALIDATE_AFTER_SECONDS) -> None:
         """Pages scrolled to from the cache are asked for again once scrolling pauses, so rows
-        flown past cost no request."""
+        flown past cost no request (a later call within ``delay`` supersedes this one)."""
+        self._revalidations += 1
+        mine = self._revalidations
         await asyncio.sleep(delay)
+        if mine != self._revalidations:
+            return
         source = self.source
         await source.revalidate(lambda revision: self._revised(source, revision))
 

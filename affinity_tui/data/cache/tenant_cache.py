@@ -28,7 +28,7 @@ from ...config import Secret
 from ..rows import Column, Row
 from . import codec
 from .identity import KeyIndex, key_fingerprint, private_dir, tenant_db_name
-from .store import CacheFile, Seen, set_aside
+from .store import BUSY_TIMEOUT_MS, CacheFile, Seen, set_aside
 
 T = TypeVar("T")
 DEFAULT_METADATA_SECONDS = 600.0
@@ -168,24 +168,29 @@ class TenantCache:
         except codec.CacheFormatError as error:
             self.problems.append(f"unreadable entry: {error}")
             return default
-        except sqlite3.OperationalError as error:  # locked, disk full, read-only: skip this one
-            self.problems.append(f"cache busy: {error}")
-            return default
+        except sqlite3.OperationalError as error:
+            if not any(word in str(error) for word in ("locked", "busy")):  # disk full, read-only: skip
+                self.problems.append(f"cache write skipped: {error}")
+                return default
+            return self._rebuild(file, f"still locked after {BUSY_TIMEOUT_MS} ms", default)
         except sqlite3.DatabaseError as error:  # damaged: start again
-            self.problems.append(f"{file.path.name} damaged ({error}): set aside and rebuilt")
-            file.close()
-            set_aside(file.path)
-            self._file = self._open(file.path)
-            if self._file is not None and self._fingerprint is not None:
-                fingerprint = self._fingerprint
-                try:
-                    self._file.add_key(fingerprint)
-                except sqlite3.Error:
-                    pass
-            return default
+            return self._rebuild(file, f"damaged ({error})", default)
         except (TypeError, ValueError, OSError) as error:
             self.problems.append(f"cache write skipped: {error}")
             return default
+
+    def _rebuild(self, file: CacheFile, why: str, default: T | None) -> T | None:
+        """Set a file that cannot be used aside and start a new one in its place."""
+        self.problems.append(f"{file.path.name} {why}: set aside and rebuilt")
+        file.close()
+        set_aside(file.path)
+        self._file = self._open(file.path)
+        if self._file is not None and self._fingerprint is not None:
+            try:
+                self._file.add_key(self._fingerprint)
+            except sqlite3.Error:
+                pass
+        return default
 
     # ---- the doors ---------------------------------------------------------------------------
     async def ready(self) -> bool:

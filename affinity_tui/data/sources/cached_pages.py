@@ -263,7 +263,8 @@ class CachedPages:
             async with self.session.reading() as client:
                 results = await asyncio.gather(*(self._page_again(client, n) for n in wanted))
         except UserFacingError:
-            return  # the cached rows stay, with their age (offline: the app says so)
+            on_revision(Revision())  # the cached rows stay, with their age (offline: the app says so)
+            return
         # Pages asked again side by side are compared as one run: a row that moved from one to
         # the other (a row deleted above it) is then a moved row, not a gone one and a new one.
         runs: list[tuple[list[Row], list[Row]]] = []

@@ -118,6 +118,7 @@ class DetailSource:
             if cached is not None:
                 self.stale[part] = cached.fetched_at
                 yield cached.value
+                await self.session.painted.wait()  # a warm start paints before it asks
         value = await load()
         self.stale.pop(part, None)
         if cache is not None:
