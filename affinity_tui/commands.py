@@ -7,6 +7,7 @@ screen reads them once), and the keys come from the key registry (``keys.py``).
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 from typing import Protocol
 
@@ -14,11 +15,17 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from .data.cache.store import Seen
+from .data.search import KIND_WORDS, affinity_matches, local_matches
 from .data.session import AffinitySession
 from .data.sources import ListSummary
 from .keys import key_sections
 
 SEARCHES = (("people", "People"), ("companies", "Companies"), ("opportunities", "Opportunities"))
+LOCAL_HITS = 8
+REMOTE_PAUSE_SECONDS = 0.6
+"""Typing that pauses this long asks Affinity's search too (a key typed meanwhile cancels it)."""
+REMOTE_MIN_CHARACTERS = 3
 
 
 class _HasSession(Protocol):
@@ -100,3 +107,30 @@ class AffinityCommands(Provider):
             for mode, title in SEARCHES:
                 yield Hit(0.5, Text(f"Search {title} for “{term}”"), partial(self._search_in, mode, term),
                           help="Affinity search by name, email or domain")
+        # People, companies and opportunities seen before, at once; Affinity's when typing pauses.
+        shown: set[tuple[str, int]] = set()
+        for seen in await local_matches(self.session, term, limit=LOCAL_HITS):
+            shown.add((seen.kind, seen.entity_id))
+            yield self._record_hit(seen, 0.8, "seen before")
+        if len(term) < REMOTE_MIN_CHARACTERS:
+            return
+        await asyncio.sleep(REMOTE_PAUSE_SECONDS)
+        try:
+            found = await affinity_matches(self.session, term)
+        except Exception:  # noqa: BLE001 - the local hits and the search entries above still work
+            return
+        for seen in found:
+            if (seen.kind, seen.entity_id) not in shown:
+                shown.add((seen.kind, seen.entity_id))
+                yield self._record_hit(seen, 0.7, "from Affinity's search")
+
+    def _record_hit(self, seen: Seen, score: float, where: str) -> Hit:
+        label = Text(f"{KIND_WORDS.get(seen.kind, seen.kind)}: {seen.name}")
+        detail = seen.extra.split(" ", 1)[0] if seen.extra else ""
+        return Hit(score, label, partial(self._open_record, seen),
+                   help=f"{detail} · {where}" if detail else where)
+
+    def _open_record(self, seen: Seen) -> None:
+        from .screens.detail import DetailScreen
+
+        self.app.push_screen(DetailScreen(self.session, seen.kind, seen.entity_id, title=seen.name))

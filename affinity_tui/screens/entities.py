@@ -5,14 +5,20 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+import asyncio
+
+from textual import on, work
 from textual.binding import Binding, BindingType
+from textual.widgets import Input
 
 from ..data.cursors import EntityKind
 from ..data.session import AffinitySession
-from ..data.sources import EntitySource
+from ..data.sources import EntitySource, TableSource
 from ..widgets.lazy_table import LazyTable
 from .table_screen import TableScreen
+
+SEARCH_PAUSE_SECONDS = 0.6
+"""Typing that pauses this long asks Affinity's search (the local matches show at every key)."""
 
 
 class EntitiesScreen(TableScreen):
@@ -34,6 +40,35 @@ class EntitiesScreen(TableScreen):
     def search_for(self, term: str) -> None:
         """Run an Affinity search (from the command palette)."""
         self.use(self.entities.cleared() if not term.strip() else self.entities.searching(term))
+
+    def use(self, source: TableSource) -> None:
+        current = self.source
+        if isinstance(source, EntitySource) and isinstance(current, EntitySource) and source.term \
+                and not source.local_only and not current.local_only and source.term == current.term \
+                and source.chosen_field_ids == current.chosen_field_ids:
+            return  # that search is on screen already (typing paused, then enter)
+        super().use(source)
+
+    # ---- as you type: the matches seen before, then Affinity's ----------------------------
+    _typed = 0
+
+    @on(Input.Changed, "#filter-input")
+    def _typing(self, event: Input.Changed) -> None:
+        """Each key shows the local matches (no request); a pause asks Affinity too."""
+        text = event.value.strip()
+        if self.session.cache is None or not self.filter_bar.display or text == (self.entities.term or ""):
+            return
+        self.use(self.entities.typing(text) if text else self.entities.cleared())
+        self._typed += 1
+        if text:
+            self._search_after_pause(text, self._typed)
+
+    @work(group="search-pause", exit_on_error=False)
+    async def _search_after_pause(self, text: str, typed: int) -> None:
+        await asyncio.sleep(SEARCH_PAUSE_SECONDS)
+        source = self.entities
+        if typed == self._typed and source.local_only and source.term == text:
+            self.use(source.searching(text))
 
     def action_columns(self) -> None:
         choices = self.entities.column_choices()

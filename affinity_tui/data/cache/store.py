@@ -26,6 +26,7 @@ import os
 import re
 import sqlite3
 import time
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,12 @@ _FTS = ("CREATE VIRTUAL TABLE IF NOT EXISTS entity_search USING fts5(name, extra
         "entity_id UNINDEXED, tokenize = 'unicode61 remove_diacritics 2')")
 _PLAIN_SEARCH = ("CREATE TABLE IF NOT EXISTS entity_search (rowid INTEGER PRIMARY KEY, name TEXT, extra TEXT, "
                  "kind TEXT, entity_id INTEGER, folded TEXT)")
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words without accents (as FTS5's ``remove_diacritics`` sees them)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return _WORD.findall("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
 def fts5_available() -> bool:
@@ -238,7 +245,7 @@ class CacheFile:
                                 "VALUES (?, ?, ?, ?, ?)", rows)
         else:
             self.db.executemany("INSERT OR REPLACE INTO entity_search VALUES (?, ?, ?, ?, ?, ?)",
-                                [(*r, " " + " ".join(_WORD.findall(f"{r[1]} {r[2]}".casefold()))) for r in rows])
+                                [(*r, " " + " ".join(_words(f"{r[1]} {r[2]}"))) for r in rows])
 
     def index(self, seen: Sequence[Seen]) -> None:
         with self.db:
@@ -248,7 +255,7 @@ class CacheFile:
     def search(self, text: str, kind: str | None = None, limit: int = SEARCH_LIMIT) -> list[Seen]:
         """People, companies or opportunities whose name, email or domain has words starting
         with every word of ``text``; best matches first."""
-        words = _WORD.findall(text.casefold())
+        words = _words(text) if not self.fts else _WORD.findall(text.casefold())
         if not words:
             return []
         if self.fts:

@@ -25,7 +25,8 @@ from ..rows import (
 )
 from ..together import together
 from .base import TablePage, TableSource, rows_in_slices
-from .cached_pages import CachedPages, query_key
+from .cached_pages import query_key
+from .local_first import LocalFirstSearch
 
 if TYPE_CHECKING:
     from affinity import AsyncAffinity
@@ -44,9 +45,10 @@ def _rows(kind: EntityKind) -> Any:
     return {"person": person_rows, "company": company_rows, "opportunity": opportunity_rows}[kind]
 
 
-class EntitySource(CachedPages, TableSource):
+class EntitySource(LocalFirstSearch, TableSource):
     """Every person, company or opportunity (``term`` None), or those Affinity finds for ``term``
-    (every one of a kind is kept in the cache: ``CachedPages``)."""
+    (every one of a kind is kept in the cache: ``CachedPages``; a search shows those seen
+    before first: ``LocalFirstSearch``)."""
 
     def __init__(self, session: AffinitySession, kind: EntityKind, *, term: str | None = None,
                  chosen_field_ids: Sequence[str] = ()) -> None:
