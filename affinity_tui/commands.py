@@ -26,6 +26,8 @@ LOCAL_HITS = 8
 REMOTE_PAUSE_SECONDS = 0.6
 """Typing that pauses this long asks Affinity's search too (a key typed meanwhile cancels it)."""
 REMOTE_MIN_CHARACTERS = 3
+PALETTE_BATCH_SECONDS = 0.3
+"""Textual's palette shows the hits gathered so far when one arrives after 0.25 s."""
 
 
 class _HasSession(Protocol):
@@ -93,28 +95,36 @@ class AffinityCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        labels: list[str] = []
         for lst in self._lists():
             label = f"Go to list: {lst.name}"
+            labels.append(label)
             score = matcher.match(label)
             if score > 0:
                 yield Hit(score, matcher.highlight(label), partial(self._open_list, lst), help=_size(lst))
         for label, help_text, binding in self._key_hits():
+            labels.append(label)
             score = matcher.match(label)
             if score > 0:
                 yield Hit(score * 0.9, matcher.highlight(label), partial(self._run, binding), help=help_text)
         term = query.strip()
-        if len(term) >= 2:
-            for mode, title in SEARCHES:
-                yield Hit(0.5, Text(f"Search {title} for “{term}”"), partial(self._search_in, mode, term),
-                          help="Affinity search by name, email or domain")
-        # People, companies and opportunities seen before, at once; Affinity's when typing pauses.
+        # People, companies and opportunities seen before, at once; Affinity's when typing pauses
+        # (not for a list's or a key's name: that is where the user is going).
         shown: set[tuple[str, int]] = set()
         for seen in await local_matches(self.session, term, limit=LOCAL_HITS):
             shown.add((seen.kind, seen.entity_id))
             yield self._record_hit(seen, 0.8, "seen before")
-        if len(term) < REMOTE_MIN_CHARACTERS:
+        remote = len(term) >= REMOTE_MIN_CHARACTERS and not any(term.casefold() in label.casefold() for label in labels)
+        if remote:
+            # The palette shows what it has once a hit arrives after its batch time: these do.
+            await asyncio.sleep(PALETTE_BATCH_SECONDS)
+        if len(term) >= 2:
+            for mode, title in SEARCHES:
+                yield Hit(0.5, Text(f"Search {title} for “{term}”"), partial(self._search_in, mode, term),
+                          help="Affinity search by name, email or domain")
+        if not remote:
             return
-        await asyncio.sleep(REMOTE_PAUSE_SECONDS)
+        await asyncio.sleep(REMOTE_PAUSE_SECONDS - PALETTE_BATCH_SECONDS)
         try:
             found = await affinity_matches(self.session, term)
         except Exception:  # noqa: BLE001 - the local hits and the search entries above still work
