@@ -159,7 +159,8 @@ def _configured_app(args: argparse.Namespace, start: Place | None = None) -> Aff
         # Started first: the cache file opens on its own thread while textual is imported.
         from .data.cache import TenantCache
 
-        cache = TenantCache(cache_settings.path, settings.api_key, metadata_seconds=cache_settings.metadata_minutes * 60)
+        cache = TenantCache(cache_settings.path, settings.api_key, metadata_seconds=cache_settings.metadata_minutes * 60,
+                            data_seconds=cache_settings.data_minutes * 60)
     from .data.resume import ResumeStore
 
     resume = ResumeStore(settings.api_key.reveal())

@@ -110,7 +110,7 @@ class AffinityApp(App[None]):
         cached = await self.session.cached_tenant()
         if cached is not None:
             self._show_tenant(cached[0])
-            await self.session.painted.wait()
+            await self.session.first_paint()
         try:
             me = await self.session.whoami()
         except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash

@@ -39,6 +39,7 @@ REQUEST_TIMEOUT_SECONDS = 20.0
 CALL_DEADLINE_SECONDS = 45.0
 """Upper bound for one session call, retries and rate-limit sleeps included."""
 WRITE_DEADLINE_SECONDS = 30.0
+PAINT_WAIT_SECONDS = 3.0
 """Upper bound for one write; past it the write's fate is read back (``WriteAction.landed``)."""
 
 
@@ -150,6 +151,15 @@ class AffinitySession:
             if cached.value.user_name:
                 self.names.setdefault(int(cached.value.user_id), cached.value.user_name)
         return cached.value, self.cache.metadata_fresh(cached)
+
+    async def first_paint(self, timeout: float = PAINT_WAIT_SECONDS) -> None:
+        """Wait for the first screen's paint (``painted``), at most ``timeout`` seconds: a screen
+        that never paints (a dialog on top at start) must not hold background reads for ever."""
+        try:
+            async with asyncio.timeout(timeout):
+                await self.painted.wait()
+        except TimeoutError:
+            self.painted.set()
 
     @property
     def offline(self) -> bool:

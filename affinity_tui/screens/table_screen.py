@@ -32,6 +32,8 @@ from .record_actions import RecordActions
 
 
 REVALIDATE_AFTER_SECONDS = 0.6
+PAINT_WAIT_SECONDS = 0.5
+"""A refresh callback handed to a dialog that closes at once is lost: wait no longer than this."""
 """How long scrolling through cached rows must pause before the pages in view are asked again."""
 
 
@@ -161,11 +163,15 @@ class TableScreen(RecordActions):
         in the background wait for the first paint (a screen under the one resumed on top waits
         for that one)."""
         done = asyncio.Event()
-        self.call_after_refresh(done.set)
-        await done.wait()
+        self.call_after_refresh(done.set)  # runs after the top screen's next refresh …
+        try:
+            async with asyncio.timeout(PAINT_WAIT_SECONDS):  # … unless that screen went first
+                await done.wait()
+        except TimeoutError:
+            pass
         if self.app.screen is self:
             self.session.painted.set()
-        await self.session.painted.wait()
+        await self.session.first_paint()
 
     def revalidate(self) -> None:
         """Ask Affinity again for what is shown from the cache (when it is reachable again)."""

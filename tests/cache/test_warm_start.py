@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from affinity_tui.app import AffinityApp
-from affinity_tui.data.resume import Place
+from affinity_tui.data.resume import DetailPlace, Place
 from affinity_tui.emulator import Emulator
 from affinity_tui.screens.entries import ListEntriesScreen
 from affinity_tui.widgets.lazy_table import LazyTable
@@ -85,3 +85,48 @@ async def test_revalidated_rows_lose_their_age_mark(cached_session: CachedSessio
         assert "as of 1 h ago" in status_text(app) or "as of 60 min ago" in status_text(app)
         await settle(pilot)
         assert "as of" not in status_text(app)
+
+
+async def test_rows_seen_moments_ago_are_not_asked_again(cached_session: CachedSession, emulator: Emulator) -> None:
+    await browse_deal_pipeline(cached_session())
+    emulator.log.clear()
+    app = AffinityApp(cached_session(data_seconds=60), start=Place(mode="lists", list_id=DEAL_PIPELINE))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ListEntriesScreen) and len(table_of(app).rows) > 0)
+        await settle(pilot)
+        assert "as of" not in status_text(app)
+    assert [e.path for e in emulator.log.entries] == ["/v2/auth/whoami"]
+
+
+async def test_a_record_opens_from_the_cache_then_from_affinity(cached_session: CachedSession,
+                                                                emulator: Emulator) -> None:
+    from affinity_tui.screens.detail import DetailScreen
+
+    first = AffinityApp(cached_session())
+    async with first.run_test(size=SIZE) as pilot:
+        await open_list(pilot, DEAL_PIPELINE)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(first.screen, DetailScreen))
+        await settle(pilot)
+        row = first.screen_stack[-2].query_one("#table", LazyTable).current_row
+        assert row is not None
+        fields = first.screen.section_text("fields")
+    entry = next(e for e in emulator.store.list_entries(DEAL_PIPELINE) if e.id == row.key)
+    emulator.store.opportunities[entry.entity_id].name = "Renamed while you were away"
+    timeline_start = len(emulator.log.entries)
+    app = AffinityApp(cached_session(), start=Place(mode="lists", list_id=DEAL_PIPELINE, detail=DetailPlace(
+        row.entity_type, row.entity_id, row.cells[0], DEAL_PIPELINE, row.key)))
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, DetailScreen) and "as of" in
+                        app.screen.query_one("#status").message, what="the record from the cache")
+            screen = app.screen
+            assert isinstance(screen, DetailScreen)
+            assert screen.section_text("fields") == fields
+            assert screen.entity_title == row.cells[0]
+            await settle(pilot)
+            assert screen.entity_title == "Renamed while you were away"
+            assert "as of" not in screen.query_one("#status").message
+    finally:
+        emulator.store.opportunities[entry.entity_id].name = row.cells[0]
+    assert len(emulator.log.entries) > timeline_start

@@ -5,6 +5,7 @@
     [cache]
     enabled = true            # false: like --no-cache, always
     metadata_minutes = 10     # lists, sizes, views, owners and field metadata
+    data_minutes = 1          # rows and records younger than this are not asked again
 
 ``--no-cache`` turns it off for one run; ``$AFFINITY_TUI_CACHE_DIR`` moves it (tests do).
 """
@@ -22,6 +23,7 @@ from ..dates import relative
 from .identity import cache_dir
 
 DEFAULT_METADATA_MINUTES = 10.0
+DEFAULT_DATA_MINUTES = 1.0
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class CacheSettings:
     directory: Path | None = None
     """None: ``identity.cache_dir()`` (the platform's cache dir, or ``$AFFINITY_TUI_CACHE_DIR``)."""
     metadata_minutes: float = DEFAULT_METADATA_MINUTES
+    data_minutes: float = DEFAULT_DATA_MINUTES
 
     @property
     def path(self) -> Path:
@@ -44,17 +47,20 @@ def load_cache_settings(config_path: Path | None = None, environ: Mapping[str, s
     table: Any = read_config_file(path).get("cache", {})
     if not isinstance(table, dict):
         raise ConfigError(f"[cache] in {path} must be a table, e.g. metadata_minutes = 10")
-    unknown = sorted(set(table) - {"enabled", "metadata_minutes"})
+    unknown = sorted(set(table) - {"enabled", "metadata_minutes", "data_minutes"})
     if unknown:
         raise ConfigError(f"[cache] in {path} has unknown setting(s) {', '.join(unknown)}; "
-                          "allowed: enabled, metadata_minutes.")
+                          "allowed: enabled, metadata_minutes, data_minutes.")
     enabled = table.get("enabled", True)
-    minutes = table.get("metadata_minutes", DEFAULT_METADATA_MINUTES)
     if not isinstance(enabled, bool):
         raise ConfigError(f"[cache] enabled in {path} must be true or false.")
-    if isinstance(minutes, bool) or not isinstance(minutes, int | float) or minutes < 0:
-        raise ConfigError(f"[cache] metadata_minutes in {path} must be a number of minutes (0 or more).")
-    return CacheSettings(enabled=enabled, directory=cache_dir(environ), metadata_minutes=float(minutes))
+    minutes = {}
+    for name, default in (("metadata_minutes", DEFAULT_METADATA_MINUTES), ("data_minutes", DEFAULT_DATA_MINUTES)):
+        value = table.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ConfigError(f"[cache] {name} in {path} must be a number of minutes (0 or more).")
+        minutes[name] = float(value)
+    return CacheSettings(enabled=enabled, directory=cache_dir(environ), **minutes)
 
 
 def age_text(fetched_at: float, now: float) -> str:

@@ -33,6 +33,8 @@ from .store import BUSY_TIMEOUT_MS, CacheFile, Seen, set_aside
 T = TypeVar("T")
 DEFAULT_METADATA_SECONDS = 600.0
 """Lists, views, owners and field metadata are used without asking Affinity for this long."""
+DEFAULT_DATA_SECONDS = 60.0
+"""Rows and records shown less than this long after Affinity gave them are not asked again."""
 MAX_PENDING = 5000
 """Writes kept while the key is not confirmed yet (a cold start before ``whoami`` answers)."""
 SEARCH_KINDS = ("person", "company", "opportunity")
@@ -72,9 +74,11 @@ class TenantCache:
     """One session's view of the cache directory (see the module docstring)."""
 
     def __init__(self, directory: Path, api_key: Secret, *, metadata_seconds: float = DEFAULT_METADATA_SECONDS,
-                 clock: Callable[[], float] = time.time, use_fts: bool | None = None) -> None:
+                 data_seconds: float = DEFAULT_DATA_SECONDS, clock: Callable[[], float] = time.time,
+                 use_fts: bool | None = None) -> None:
         self.directory = directory
         self.metadata_seconds = metadata_seconds
+        self.data_seconds = data_seconds
         self.clock = clock
         self._use_fts = use_fts
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="affinity-tui-cache")
@@ -269,6 +273,10 @@ class TenantCache:
     def metadata_fresh(self, cached: Cached[Any] | None) -> bool:
         """Whether cached metadata is young enough to use without asking Affinity."""
         return cached is not None and self.age(cached.fetched_at) < self.metadata_seconds
+
+    def data_fresh(self, fetched_at: float) -> bool:
+        """Whether rows or a record Affinity gave at ``fetched_at`` are shown without asking again."""
+        return self.age(fetched_at) < self.data_seconds
 
     # ---- metadata -----------------------------------------------------------------------------
     async def _meta(self, name: str, decode: Callable[[bytes], T]) -> Cached[T] | None:

@@ -195,7 +195,8 @@ class CachedPages:
                 break
             number += 1
             state["positions"][number + 1] = page.position
-            state["shown"][number] = _Shown(page.rows, page.fetched_at)
+            if not cache.data_fresh(page.fetched_at):
+                state["shown"][number] = _Shown(page.rows, page.fetched_at)
             rows.extend(page.rows)
             has_more = page.has_more
             if self.restore_key is None or any(row.key == self.restore_key for row in page.rows) \
@@ -224,7 +225,8 @@ class CachedPages:
             if page is not None:
                 state["handed"] = number
                 state["positions"][number + 1] = page.position
-                state["shown"][number] = _Shown(page.rows, page.fetched_at)
+                if not cache.data_fresh(page.fetched_at):
+                    state["shown"][number] = _Shown(page.rows, page.fetched_at)
                 placeholder = self._cursor
                 if isinstance(placeholder, CachedPosition):
                     placeholder.exhausted = not page.has_more

@@ -115,10 +115,13 @@ class DetailSource:
         cache = self.session.cache
         if cache is not None and not self.from_affinity:
             cached = await cache.detail(self.kind, self.entity_id, part)
+            if cached is not None and cache.data_fresh(cached.fetched_at):
+                yield cached.value  # seen moments ago: not asked again
+                return
             if cached is not None:
                 self.stale[part] = cached.fetched_at
                 yield cached.value
-                await self.session.painted.wait()  # a warm start paints before it asks
+                await self.session.first_paint()  # a warm start paints before it asks
         value = await load()
         self.stale.pop(part, None)
         if cache is not None:
