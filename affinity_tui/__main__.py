@@ -165,10 +165,22 @@ def _configured_app(args: argparse.Namespace, start: Place | None = None) -> Aff
 
     resume = ResumeStore(settings.api_key.reveal())
     place = start if start is not None else None if args.fresh else resume.load()
+    if cache is not None:
+        cache.prefetch(_first_queries(place))
     from .app import AffinityApp
     from .data import AffinitySession
 
     return AffinityApp(AffinitySession(settings, cache=cache), keymap=keymap, start=place, resume=resume)
+
+
+def _first_queries(place: Place | None) -> list[tuple[str, int | None]]:
+    """The cached table the first screen shows (for ``TenantCache.prefetch``)."""
+    from .data.sources.entries import entries_cache_key
+
+    if place is None or place.list_id is None or place.mode != "lists":
+        return []
+    key = entries_cache_key(place.list_id, place.view_id, place.filter_text, place.columns)
+    return [(key, place.row_key)] if key is not None else []
 
 
 def _demo_app(args: argparse.Namespace, start: Place | None = None) -> AffinityApp:
@@ -187,13 +199,13 @@ def _collector_paused() -> Iterator[None]:
     classes, pydantic validators, the demo tenant) and creates almost no garbage, yet Python's
     cyclic collector would scan them again and again while they are made: pausing it saves about
     100 ms of a cold start (benchmarks/cold_start.py). What exists afterwards is frozen out of
-    later full collections."""
+    later full collections. The app turns the collector back on once its first screen is painted
+    (``AffinityApp.collect_after_first_paint``): Textual's start-up is the same kind of work."""
     gc.disable()
     try:
         yield
     finally:
         gc.freeze()
-        gc.enable()
 
 
 def _route_logging() -> None:

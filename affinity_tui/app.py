@@ -31,7 +31,7 @@ from .screens.entities import EntitiesScreen
 from .screens.help import HelpScreen
 from .screens.lists import ListsScreen
 from .screens.notices import notify_failure
-from .screens.start import open_place, place_of, prepare_mode_screen
+from .screens.start import open_place, open_place_now, place_of, prepare_mode_screen
 from .screens.write_flow import perform
 from .widgets.confirm import ConfirmScreen
 
@@ -89,6 +89,7 @@ class AffinityApp(App[None]):
         # the garbage collector's full passes, which would otherwise stall the event loop.
         gc.freeze()
         gc.set_threshold(*GC_THRESHOLDS)
+        self.run_worker(self.collect_after_first_paint(), group="gc", exit_on_error=False)
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
         def heard(online: bool) -> None:  # told from inside a request: act on the next turn
@@ -97,10 +98,18 @@ class AffinityApp(App[None]):
         self.session.connection.subscribe(heard)
         self.load_tenant()
         place = self.start_place
-        if place is not None and (place.mode != "lists" or place.list_id is not None or place.list_by_name
-                                  or place.detail is not None):
+        if place is not None and not open_place_now(self, self.session, place) and (
+                place.mode != "lists" or place.list_id is not None or place.list_by_name or place.detail is not None):
             self.run_worker(open_place(self, self.session, place), group="start", exit_on_error=False)
         self.screen_change_signal.subscribe(self, lambda _screen: self.remember_place())
+
+    async def collect_after_first_paint(self) -> None:
+        """The garbage collector, paused by ``affinity-tui`` for start-up, runs again once the
+        first screen is painted (what start-up made is frozen out of its passes first)."""
+        await self.session.first_paint()
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     @work(exclusive=True, group="tenant", exit_on_error=False)
     async def load_tenant(self) -> None:

@@ -5,8 +5,9 @@ cache in a directory kept across sessions):
 
 1. start: the lists screen painted, quiet (no worker running for 0.3 s);
 2. ``enter`` on the Deal Pipeline, quiet;
-3. ``pagedown`` until the cursor is on row 500, quiet (scrolling through cached rows sends
-   nothing; once it pauses, the pages in view are asked again);
+3. ``pagedown`` until the cursor is on row 500 or past it, then the cursor on row 500, quiet
+   (scrolling through cached rows sends nothing; once it pauses, the pages in view are asked
+   again);
 4. ``enter`` on that deal (its record), quiet, ``escape``;
 5. ``3`` (companies), quiet, ``enter`` on the first company, quiet.
 
@@ -76,7 +77,8 @@ async def one_session(emu: Served, cache_dir: Path, data_seconds: float) -> dict
         table.move_cursor(index)
         await pilot.pause()
         post_key(app, "enter")
-        await until(lambda: isinstance(app.screen, ListEntriesScreen), 30, "the entries screen")
+        await until(lambda: isinstance(app.screen, ListEntriesScreen) and app.screen.query("#table"), 30,
+                    "the entries screen")
         entries = entries_table(app)
         await until(lambda: len(entries.rows) > 0, 30, "the first rows")
         await quiet(app)
@@ -89,6 +91,7 @@ async def one_session(emu: Served, cache_dir: Path, data_seconds: float) -> dict
             post_key(app, "pagedown")
             while (cursor_moved_at(entries) or 0.0) <= before:
                 await asyncio.sleep(0.001)
+        entries.move_cursor(SCROLL_TO)  # the same row each session, wherever the last page-down stopped
         await quiet(app)
         mark(f"scroll to row {SCROLL_TO}")
         post_key(app, "enter")
@@ -98,7 +101,7 @@ async def one_session(emu: Served, cache_dir: Path, data_seconds: float) -> dict
         post_key(app, "escape")
         await until(lambda: isinstance(app.screen, ListEntriesScreen), 30, "back")
         post_key(app, "3")
-        await until(lambda: isinstance(app.screen, EntitiesScreen), 30, "companies")
+        await until(lambda: isinstance(app.screen, EntitiesScreen) and app.screen.query("#table"), 30, "companies")
         companies = entries_table(app)
         await until(lambda: len(companies.rows) > 0, 30, "the companies")
         await quiet(app)

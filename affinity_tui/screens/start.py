@@ -36,6 +36,24 @@ def restore_key_for(place: Place, mode: str) -> int | None:
     return place.row_key
 
 
+def open_place_now(app: App[Any], session: AffinitySession, place: Place) -> bool:
+    """Open a list known by id (and a record on it) at once, before the first paint, so the lists
+    screen underneath is never drawn; False when ``place`` needs ``open_place`` (a name to look up,
+    another mode). The list's name and size fill in from the lists once they are read."""
+    if place.mode != "lists" or place.list_id is None or place.list_by_name or place.view_name or place.open_entry:
+        return False
+    lst = session.lists.get(place.list_id) or session.lists.stand_in(place.list_id, place.list_name, place.list_type)
+    source = EntriesSource(session, lst, view_id=place.view_id, filter_text=place.filter_text,
+                           chosen_field_ids=place.columns)
+    source.restore_key = place.row_key
+    app.push_screen(ListEntriesScreen(session, source))
+    if place.detail is not None:
+        d = place.detail
+        app.push_screen(DetailScreen(session, d.kind, d.entity_id, title=d.title, list_id=d.list_id,
+                                     entry_id=d.entry_id))
+    return True
+
+
 async def open_place(app: App[Any], session: AffinitySession, place: Place) -> None:
     """Open ``place`` on top of the app's screens (the bottom screen of its mode was already
     told its row and search: ``prepare_mode_screen``). Never raises: what cannot be found is

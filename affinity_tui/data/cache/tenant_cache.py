@@ -38,6 +38,8 @@ DEFAULT_DATA_SECONDS = 60.0
 MAX_PENDING = 5000
 """Writes kept while the key is not confirmed yet (a cold start before ``whoami`` answers)."""
 SEARCH_KINDS = ("person", "company", "opportunity")
+PREFETCH_PAGES = 100
+"""Pages read ahead at start to reach the row a resumed list was left on (10,000 rows)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,9 @@ class TenantCache:
         self._forgotten = False
         self._pending: list[Callable[[CacheFile], None]] = []
         self._closed = False
+        self._memo: dict[tuple[Any, ...], Any] = {}
+        """What ``prefetch`` read at start, decoded, for the first paint (dropped when written)."""
+        self._prefetched: Future[None] | None = None
         self.problems: list[str] = []
         """What went wrong with the file this session (set aside, unreadable), for logs and tests."""
         self._located: Future[None] = self._executor.submit(self._locate, api_key.reveal())
@@ -207,6 +212,57 @@ class TenantCache:
         """True while a file confirmed for this key is open (no wait)."""
         return self._located.done() and self._file is not None
 
+    def prefetch(self, queries: Sequence[tuple[str, int | None]] = ()) -> None:
+        """Read, on the cache's thread and while the rest of the app is still being imported, what
+        a warm start paints first: who is signed in, the lists, and the first pages of
+        ``queries`` (query, the row to reach or None), decoded. The first reads are then answered
+        from memory instead of waiting for the thread behind a busy event loop."""
+        wanted = list(queries)
+
+        def read_all(file: CacheFile) -> None:
+            for name in ("tenant", "lists"):
+                found = file.get_meta(name)
+                if found is not None:
+                    self._memo[("meta", name)] = found
+            for query, stop in wanted:
+                stored = file.get_query(query)
+                if stored is None:
+                    continue
+                cached = CachedQuery(codec.decode_columns(codec.unpack(stored.columns)), stored.total,
+                                     stored.fetched_at)
+                self._memo[("query", query)] = cached
+                for number in range(1, PREFETCH_PAGES + 1):
+                    page = file.get_page(query, number)
+                    if page is None:
+                        break
+                    rows = codec.decode_rows(page.rows, cached.columns)
+                    self._memo[("page", query, number)] = CachedPage(rows, page.position, page.has_more,
+                                                                      page.fetched_at)
+                    if not page.has_more or (stop is None and number >= 2) or \
+                            (stop is not None and any(row.key == stop for row in rows)):
+                        break
+
+        def read() -> None:
+            self._guarded(read_all)
+
+        try:
+            self._prefetched = self._executor.submit(read)
+        except RuntimeError:
+            pass
+
+    async def _remembered(self, key: tuple[Any, ...]) -> tuple[bool, Any]:
+        """(True, value) when ``prefetch`` read it (once for pages, until written for metadata)."""
+        if self._prefetched is None or self._closed:
+            return False, None
+        if not self._prefetched.done():
+            await asyncio.wrap_future(self._prefetched)
+        if key not in self._memo:
+            return False, None
+        return True, self._memo.pop(key) if key[0] == "page" else self._memo[key]
+
+    def _forget_memo(self, key: tuple[Any, ...]) -> None:
+        self._memo.pop(key, None)
+
     async def _read(self, work: Callable[[CacheFile], T]) -> T | None:
         if self._closed:
             return None
@@ -284,9 +340,16 @@ class TenantCache:
             found = file.get_meta(name)
             return Cached(decode(found[0]), found[1]) if found else None
 
+        known, found = await self._remembered(("meta", name))
+        if known:
+            try:
+                return Cached(decode(found[0]), found[1])
+            except codec.CacheFormatError:
+                return None
         return await self._read(read)
 
     def _put_meta(self, name: str, encode: Callable[[], bytes]) -> None:
+        self._forget_memo(("meta", name))
         stamp = self.clock()
         self._write(lambda file: file.put_meta(name, encode(), stamp))
 
@@ -309,6 +372,10 @@ class TenantCache:
 
     # ---- pages ----------------------------------------------------------------------------------
     async def query(self, query: str) -> CachedQuery | None:
+        known, found = await self._remembered(("query", query))
+        if known:
+            return found  # type: ignore[no-any-return]
+
         def read(file: CacheFile) -> CachedQuery | None:
             found = file.get_query(query)
             if found is None:
@@ -318,6 +385,10 @@ class TenantCache:
         return await self._read(read)
 
     async def page(self, query: str, number: int, columns: Sequence[Column]) -> CachedPage | None:
+        known, found = await self._remembered(("page", query, number))
+        if known:
+            return found  # type: ignore[no-any-return]
+
         def read(file: CacheFile) -> CachedPage | None:
             found = file.get_page(query, number)
             if found is None:
@@ -332,6 +403,9 @@ class TenantCache:
         """Store a page as fetched now; ``columns`` (page 1 only) replaces the query's other pages."""
         kept, stamp = list(rows), self.clock()
         cols = tuple(columns) if columns is not None else None
+        self._forget_memo(("page", query, number))
+        if cols is not None:
+            self._memo = {k: v for k, v in self._memo.items() if k[:2] not in (("query", query), ("page", query))}
 
         def write(file: CacheFile) -> None:
             file.put_page(query, number, codec.encode_rows(kept), position, has_more, stamp,

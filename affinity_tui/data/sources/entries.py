@@ -41,6 +41,15 @@ DEFAULT_FIELD_TYPES = (FieldType.LIST, FieldType.GLOBAL)
 """The default columns, by type (``FieldSet.default_columns``): asked for without metadata."""
 
 
+def entries_cache_key(list_id: int, view_id: int | None = None, filter_text: str | None = None,
+                      chosen_field_ids: Sequence[str] | None = None) -> str | None:
+    """Where the cache keeps one list query's pages (None: a filter, which is not kept)."""
+    if filter_text:
+        return None
+    columns = "default" if chosen_field_ids is None else ",".join(chosen_field_ids)
+    return query_key("entries", int(list_id), f"view={view_id}" if view_id is not None else "all", columns)
+
+
 class EntriesSource(CachedPages, TableSource):
     """The entries of one list, of one of its saved views, or matching one filter (the whole
     list and its views are kept in the cache: ``CachedPages``)."""
@@ -232,11 +241,7 @@ class EntriesSource(CachedPages, TableSource):
     def cache_key(self) -> str | None:
         """The whole list or a saved view, with the columns chosen; a filter is not kept (its
         pages have no cursor to ask again from)."""
-        if self.filter_text:
-            return None
-        columns = "default" if self.chosen_field_ids is None else ",".join(self.chosen_field_ids)
-        return query_key("entries", int(self.lst.id), f"view={self.view_id}" if self.view_id is not None else "all",
-                         columns)
+        return entries_cache_key(int(self.lst.id), self.view_id, self.filter_text, self.chosen_field_ids)
 
     async def _cursor_at(self, client: AsyncAffinity, position: str | None) -> PageCursor[Any]:
         if self.view_id is not None:
