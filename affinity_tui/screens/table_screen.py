@@ -33,6 +33,7 @@ from .record_actions import RecordActions
 
 REVALIDATE_AFTER_SECONDS = 0.6
 PAINT_WAIT_SECONDS = 0.5
+FRAME_OUT_SECONDS = 0.03
 """A refresh callback handed to a dialog that closes at once is lost: wait no longer than this."""
 """How long scrolling through cached rows must pause before the pages in view are asked again."""
 
@@ -72,7 +73,8 @@ class TableScreen(RecordActions):
             yield bar
         yield LazyTable(id="table")
         yield StatusLine(self.session.rate, id="status")
-        yield Footer()
+        # The footer comes after the first paint (``painted``): its keys cost ~30 ms per screen
+        # at start-up, a tenth of a warm start (benchmarks/warm_start.py).
 
     @property
     def table(self) -> LazyTable:
@@ -163,14 +165,23 @@ class TableScreen(RecordActions):
         in the background wait for the first paint (a screen under the one resumed on top waits
         for that one)."""
         done = asyncio.Event()
-        self.call_after_refresh(done.set)  # runs after the top screen's next refresh …
+        if self.table.rows:
+            self.table.when_rows_drawn(done.set)  # after the frame that shows rows …
+        else:
+            self.call_after_refresh(done.set)  # … or the top screen's next refresh
         try:
             async with asyncio.timeout(PAINT_WAIT_SECONDS):  # … unless that screen went first
                 await done.wait()
         except TimeoutError:
             pass
-        if self.app.screen is self:
+        if self.app.screen is self and not self.session.painted.is_set():
+            # The frame is on its way to the terminal on Textual's writer thread: a moment idle
+            # lets it out before the work the first paint releases (~70 ms sooner on screen).
+            await asyncio.sleep(FRAME_OUT_SECONDS)
             self.session.painted.set()
+        if not self.query(Footer):
+            await self.mount(Footer())
+            self.refresh_bindings()  # a footer shows its keys when the screen's bindings are announced
         await self.session.first_paint()
 
     def revalidate(self) -> None:

@@ -25,7 +25,7 @@ on ``NeedMoreRows`` it sets ``loading_more = True``, appends the page, then sets
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -207,6 +207,7 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._highlighted: Packed | None = None
         self._marked: set[int] = set()
         self._row_styles: tuple[int, Style, Style, Style, Style] | None = None
+        self._on_rows_drawn: list[Callable[[], object]] = []
         self.set_reactive(LazyTable.empty_text, empty_text)
         self.set_columns(columns)
 
@@ -544,6 +545,8 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         index = scroll_y + y - 1
         count = len(self._index)
         if index < count:
+            if self._on_rows_drawn:
+                self._rows_drawn()
             return self._row_strip(index, index == self.cursor_row, width)
         if index == count:
             if self.loading_more:
@@ -556,6 +559,15 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
                     text = self.empty_text
                 return self._message_strip(text, "lazy-table--empty", width)
         return Strip.blank(width, self.rich_style)
+
+    def when_rows_drawn(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` once a frame showing rows has been drawn (after that refresh)."""
+        self._on_rows_drawn.append(callback)
+
+    def _rows_drawn(self) -> None:
+        callbacks, self._on_rows_drawn = self._on_rows_drawn, []
+        for callback in callbacks:
+            self.call_after_refresh(callback)
 
     def _line_layout(self, scroll_x: int, width: int) -> LineLayout:
         """The cells every line shows at this horizontal scroll (worked out once for them all)."""
