@@ -19,14 +19,19 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import cache_size  # noqa: E402
 import cli_peer  # noqa: E402
 import cold_start  # noqa: E402
 import key_latency  # noqa: E402
 import latency as latency_bench  # noqa: E402
 import local_ops  # noqa: E402
+import local_search  # noqa: E402
 import memory  # noqa: E402
 import open_list  # noqa: E402
+import open_url  # noqa: E402
 import requests as requests_bench  # noqa: E402
+import revisit  # noqa: E402
+import warm_start  # noqa: E402
 from common import table  # noqa: E402
 from served import served  # noqa: E402
 
@@ -60,6 +65,15 @@ def run(scales: list[int], runs: int, load_runs: int, log: Any) -> dict[str, Any
             log(f"scale {scale:,}: xaffinity CLI peer and cold starts, {runs} runs…")
             r["cli"] = cli_peer.measure(scale, runs, emu, open_seconds=r["open"]["median"])
             r["cold"] = cold_start.measure_configured(scale, runs, emu)
+            log(f"scale {scale:,}: the cache: warm start, open URL, a second session, {runs} runs…")
+            r["warm"] = warm_start.measure(scale, runs, emu, imports=results["demo"]["textual_sdk"])
+            r["open_url"] = open_url.measure(scale, runs, emu)
+            r["revisit"] = revisit.measure(scale, emu)
+            log(f"scale {scale:,}: cache size and memory with the cache, {load_runs} runs…")
+            r["cache"] = cache_size.measure(scale, load_runs, emu)
+            if scale == scales[0]:
+                log("local search over 100,000 cached people…")
+                results["local_search"] = local_search.measure(scale, runs, emu)
         results["scales"][scale] = r
     log(f"round trips at 300 ms and 0 ms latency (1,000 entries), {max(1, runs // 2)} runs…")
     results["latency"] = [latency_bench.measure(ms_, max(1, runs // 2), 1000) for ms_ in latency_bench.LATENCIES]
@@ -117,6 +131,29 @@ def report(results: dict[str, Any], scales: list[int]) -> str:
     row("  open list / CLI ratio", lambda x: f"{x['cli']['ratio']:.2f}", "≤ 1.00",
         all(x["cli"]["ratio"] <= 1.0 for x in (s, b)))
     row("  app launch → first rows (pty) / CLI", lambda x: f"{x['cli']['cold_ratio']:.2f}", "(info)", None)
+    row("warm start (cache) → last list's rows (pty)", lambda x: ms(x["warm"]["warm"]), "(info)", None)
+    row("  cold start, same list, no cache (pty)", lambda x: ms(x["warm"]["cold"]), "(info)", None)
+    row("  warm / import textual + affinity-sdk", lambda x: f"{x['warm']['ratio']:.2f}", "≤ 1.15",
+        all(x["warm"]["ratio"] <= 1.15 for x in (s, b)))
+    row("  requests before the first paint (warm)", lambda x: str(x["warm"]["warm_requests_before_paint"]), "0",
+        all(x["warm"]["warm_requests_before_paint"] == 0 for x in (s, b)))
+    row("open <list URL> → rows, cold cache (pty)", lambda x: ms(x["open_url"]["cold"]), "(info)", None)
+    row("  / xaffinity list export --max-results 100", lambda x: f"{x['open_url']['cold_ratio']:.2f}", "≤ 1.00",
+        all(x["open_url"]["cold_ratio"] <= 1.0 for x in (s, b)))
+    row("  warm cache / xaffinity", lambda x: f"{x['open_url']['warm_ratio']:.2f}", "(info)", None)
+    row("requests, second identical session / first",
+        lambda x: f"{x['revisit']['second']['total']}/{x['revisit']['first']['total']} = {x['revisit']['ratio']:.0%}",
+        "≤ 25 %", all(x["revisit"]["ratio"] <= 0.25 for x in (s, b)))
+    row("  same, data over a minute old (asked again)",
+        lambda x: f"{x['revisit']['second_data_due']['total']}/{x['revisit']['first']['total']} = "
+                  f"{x['revisit']['ratio_data_due']:.0%}", "(info)", None)
+    row("cache size, every entry loaded", lambda x: f"{x['cache']['cache_mb']:.1f} MB", "(info)", None)
+    row("  RSS all loaded, cache on vs off", lambda x: f"{x['cache']['rss_on_mb']:.0f} vs {x['cache']['rss_off_mb']:.0f} MB "
+        f"({x['cache']['rss_change']:+.1%})", "within ±5 %", all(abs(x["cache"]["rss_change"]) <= 0.05 for x in (s, b)))
+    search = results.get("local_search")
+    if search:
+        rows.append(["local search key → matches painted, 100,000 cached", ms(search["max"]), "(worst key)",
+                     "< 30 ms", verdict(search["max"] < 0.030)])
     out = table(head, rows) + (f"\n(median of {results['runs']} runs; loading-all measures: {results['load_runs']} runs; "
                                "definitions in each script's docstring)")
     if results.get("latency"):
