@@ -28,7 +28,10 @@ would show), which the property tests check on random input.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -135,3 +138,151 @@ def _alt_text(tokens: Sequence[Token]) -> str:
         elif token.type in ("softbreak", "hardbreak"):
             out.append("\n")
     return "".join(out)
+
+
+# ---- back to Markdown, to edit a stored note -------------------------------------------------
+_INLINE = frozenset({"strong", "b", "em", "i", "u", "a", "span", "br", "code", "s", "font", "small", "sub", "sup"})
+_ESCAPE_ANYWHERE = str.maketrans({"\\": "\\\\", "*": "\\*", "_": "\\_", "`": "\\`", "[": "\\[", "]": "\\]",
+                                  "<": "\\<"})
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_LINE_START = re.compile(r"^([#>+=~|-])")
+_NUMBERED = re.compile(r"^(\d+)([.)])")
+
+
+@dataclass
+class _Node:
+    tag: str
+    attrs: dict[str, str | None] = field(default_factory=dict)
+    children: list[_Node | str] = field(default_factory=list)
+
+
+class _Tree(HTMLParser):
+    VOID = frozenset({"br", "hr", "img", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = _Node("root")
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = _Node(tag, dict(attrs))
+        self.stack[-1].children.append(node)
+        if tag not in self.VOID:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.stack[-1].children.append(_Node(tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(data)
+
+
+def html_to_markdown(document: str) -> str:
+    """Markdown that ``markdown_to_html`` turns back into ``document`` (note HTML, as Affinity
+    stores it), for editing a stored note in the composer. Underline has no Markdown and is
+    kept as plain text; a mention reads as ``@Name``."""
+    tree = _Tree()
+    tree.feed(document)
+    tree.close()
+    return "\n\n".join(_blocks(tree.root.children))
+
+
+def _blocks(children: Sequence[_Node | str]) -> list[str]:
+    out: list[str] = []
+    inline: list[_Node | str] = []
+
+    def flush() -> None:
+        text = _paragraph(inline)
+        if text:
+            out.append(text)
+        inline.clear()
+
+    for child in children:
+        if isinstance(child, str) or child.tag in _INLINE:
+            inline.append(child)
+            continue
+        flush()
+        if child.tag in ("ul", "ol"):
+            listed = _list(child)
+            if listed:
+                out.append(listed)
+        else:  # p, li outside a list, div, headings...: their content, as blocks
+            out.extend(_blocks(child.children))
+    flush()
+    return out
+
+
+def _list(node: _Node) -> str:
+    items: list[str] = []
+    loose = False
+    number = 0
+    for child in node.children:
+        if isinstance(child, str):
+            if child.strip():
+                items.append(_escape_line(child.strip()))
+            continue
+        if child.tag != "li":
+            continue
+        number += 1
+        marker = f"{number}. " if node.tag == "ol" else "- "
+        blocks = _blocks(child.children)
+        loose = loose or any(isinstance(c, _Node) and c.tag == "p" for c in child.children)
+        body = ("\n\n" if loose else "\n").join(blocks) or ""
+        pad = " " * len(marker)
+        lines = body.split("\n")
+        items.append(marker + lines[0] + "".join("\n" + (pad + line if line else "") for line in lines[1:]))
+    return ("\n\n" if loose else "\n").join(items)
+
+
+def _paragraph(nodes: Sequence[_Node | str]) -> str:
+    text = _inline(nodes)
+    lines = [_escape_line(line.strip(" \t")) for line in text.split("\n")]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
+def _inline(nodes: Sequence[_Node | str]) -> str:
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, str):
+            out.append(_ENTITY.sub("\\\\&", " ".join(node.split("\n")).translate(_ESCAPE_ANYWHERE)))
+        elif node.tag == "br":
+            out.append("\n")
+        elif node.tag in ("strong", "b", "em", "i"):
+            mark = "**" if node.tag in ("strong", "b") else "*"
+            inner = _inline(node.children)
+            core = inner.strip(" ")
+            if not core.strip():
+                out.append(inner)
+                continue
+            lead = inner[: len(inner) - len(inner.lstrip(" "))]
+            trail = inner[len(inner.rstrip(" ")):]
+            out.append(f"{lead}{mark}{core}{mark}{trail}")
+        elif node.tag == "a":
+            href = node.attrs.get("href") or ""
+            inner = _inline(node.children)
+            if href and linkable(href):
+                out.append(f"[{inner}](<{href}>)" if re.search(r"[\s()<>]", href) else f"[{inner}]({href})")
+            else:
+                out.append(inner)
+        elif node.tag == "span" and any("mention" in (v or "") for v in node.attrs.values()):
+            inner = _inline(node.children)
+            out.append(inner if inner.startswith("@") else f"@{inner}")
+        else:
+            out.append(_inline(node.children))
+    return "".join(out)
+
+
+def _escape_line(line: str) -> str:
+    """A line's first character, when Markdown would read it as structure, escaped."""
+    line = _LINE_START.sub(r"\\\1", line)
+    return _NUMBERED.sub(r"\1\\\2", line)

@@ -151,3 +151,29 @@ def test_random_text_gives_allowed_html_with_the_same_text(markdown: str) -> Non
     document = markdown_to_html(markdown)
     assert structure_problems(document) == []
     assert text_of(document) == text_of(REFERENCE.render(markdown))
+
+
+# ---- editing a stored note: HTML back to Markdown --------------------------------------------
+@pytest.mark.parametrize("markdown", [
+    "Intro\n\n- first\n- second\n\n1. one\n2. two",
+    "Met **Jane** and *Raj* at [Acme](https://acme.co/x_y)\nnext line",
+    "- a\n  - b\n- c\n\nafter",
+    "- loose\n\n  more\n- b",
+    "a_b*c [x] \\ & &amp; <b> `code`",
+    "1. x\n\n# heading\n\n+ plus",
+    "[link (with) parens](https://x.y/a_(b))",
+])
+def test_a_stored_note_comes_back_as_markdown_that_writes_the_same_html(markdown: str) -> None:
+    from affinity_tui.data.note_html import html_to_markdown
+
+    document = markdown_to_html(markdown)
+    assert markdown_to_html(html_to_markdown(document)) == document
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(MARKDOWN)
+def test_random_notes_survive_the_trip_back_to_markdown(markdown: str) -> None:
+    from affinity_tui.data.note_html import html_to_markdown
+
+    document = markdown_to_html(markdown)
+    assert markdown_to_html(html_to_markdown(document)) == document

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
@@ -47,6 +48,8 @@ COLUMNS = (
     Column("repeats", "Repeats", "name", "name", 14),
 )
 UNNAMED = "…"
+ON_WIDTH = 26
+"""The entity column's width: its names arrive after the first paint, so they cannot size it."""
 
 
 class RemindersSource(TableSource):
@@ -115,6 +118,10 @@ class RemindersSource(TableSource):
             self._rows.append(row)
         return row
 
+    def current_rows(self) -> list[Row]:
+        """Every row as it is now (after ``remember``/``forget``)."""
+        return list(self._rows)
+
     def forget(self, reminder_id: int) -> None:
         self.stored.pop(int(reminder_id), None)
         self._rows = [r for r in self._rows if r.key != int(reminder_id)]
@@ -152,7 +159,9 @@ class RemindersSource(TableSource):
             if entity is not None:
                 self.stored[int(r.id)] = stored_reminder(r, entity, owner)
         self._rows = self._ordered(self.stored.values())
-        return TablePage(list(self._rows), False, tuple(size_columns(COLUMNS, self._rows)))
+        columns = [replace(c, width=max(c.width, ON_WIDTH)) if c.key == "on" else c
+                   for c in size_columns(COLUMNS, self._rows)]
+        return TablePage(list(self._rows), False, tuple(columns))
 
     async def fill_in(self, on_rows: Callable[[list[Row]], None]) -> None:
         """The entities' names: one read per kind, at once. A failed read leaves its ``…``."""
