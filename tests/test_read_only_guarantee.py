@@ -24,6 +24,8 @@ from affinity_tui.screens.detail import DetailScreen
 from affinity_tui.screens.entities import EntitiesScreen
 from affinity_tui.screens.entries import ListEntriesScreen
 from affinity_tui.screens.lists import ListsScreen
+from affinity_tui.screens.composer import NoteComposer
+from affinity_tui.screens.reminders import RemindersScreen
 from affinity_tui.widgets.confirm import ConfirmScreen
 from affinity_tui.widgets.filter_bar import FilterBar
 
@@ -44,11 +46,54 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause(0.002)
 
 
+def unlock_question(screen: Screen[object]) -> bool:
+    """The "Unlock write mode?" question a write key asks while locked: answering yes is unlocking
+    (like ``w``), so the sweep declines it instead of pressing every key in it."""
+    if not isinstance(screen, ConfirmScreen):
+        return False
+    return "Unlock write mode?" in str(screen.query_one("#confirm-title").render())
+
+
 class Sweep:
     def __init__(self, pilot: Pilot[None]) -> None:
         self.pilot = pilot
         self.visited: set[type] = set()
         self.swept_dialogs: set[type] = set()
+        self.unlock_questions = 0
+        """Write keys that asked to unlock (and were declined)."""
+
+    async def press_in_composer(self) -> None:
+        """Every key typed in the note composer (``n`` on the row), ``ctrl+s`` included; ``escape``
+        last, since it closes the composer."""
+        app = self.pilot.app
+        await self.pilot.press("n")
+        await settle(self.pilot)
+        assert isinstance(app.screen, NoteComposer)
+        composer, depth = app.screen, len(app.screen_stack)
+        asked = self.unlock_questions
+        for key in [k for k in sweep_keys() if k != "escape"] + ["ctrl+s"]:
+            if app.screen is not composer:
+                await self.back_to(NoteComposer, depth)
+            await self.pilot.press(key)
+            await settle(self.pilot)
+            self.visited.add(type(app.screen))
+            if unlock_question(app.screen):
+                self.unlock_questions += 1
+                await self.pilot.press("n")
+                await settle(self.pilot)
+            elif isinstance(app.screen, ModalScreen) and type(app.screen) not in self.swept_dialogs:
+                modal = app.screen
+                self.swept_dialogs.add(type(modal))
+                for inner in sweep_keys():
+                    if app.screen is not modal:
+                        break
+                    await self.pilot.press(inner)
+                    await settle(self.pilot)
+                    self.visited.add(type(app.screen))
+        assert self.unlock_questions > asked, "ctrl+s in the composer should have asked to unlock"
+        await self.back_to(NoteComposer, depth)
+        await self.pilot.press("escape")
+        await settle(self.pilot)
 
     async def back_to(self, base: type, depth: int) -> None:
         app = self.pilot.app
@@ -76,7 +121,11 @@ class Sweep:
             await self.pilot.press(key)
             await settle(self.pilot)
             self.visited.add(type(app.screen))
-            if isinstance(app.screen, ModalScreen) and type(app.screen) not in self.swept_dialogs:
+            if unlock_question(app.screen):
+                self.unlock_questions += 1
+                await self.pilot.press("n")
+                await settle(self.pilot)
+            elif isinstance(app.screen, ModalScreen) and type(app.screen) not in self.swept_dialogs:
                 modal = app.screen
                 self.swept_dialogs.add(type(modal))
                 for inner in sweep_keys():
@@ -109,6 +158,11 @@ async def test_no_key_sends_a_write_while_locked(app: AffinityApp, emulator: Emu
             await settle(pilot)
             assert isinstance(app.screen, EntitiesScreen)
             await sweep.press_everything(EntitiesScreen)
+        await sweep.press_in_composer()
+        await pilot.press("5")
+        await settle(pilot)
+        assert isinstance(app.screen, RemindersScreen)
+        await sweep.press_everything(RemindersScreen)
         assert not app.write_mode
     reads = [r for r in emulator.log.entries if not r.write]
     assert len(reads) > 20, "the sweep should have exercised real loads"
