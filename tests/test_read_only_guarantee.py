@@ -100,8 +100,11 @@ class Sweep:
         for _ in range(6):
             if isinstance(app.screen, ModalScreen) or (not isinstance(app.screen, base)
                                                        or len(app.screen_stack) > depth):
+                before = (app.screen, len(app.screen_stack))
                 await self.pilot.press("escape")
                 await settle(self.pilot)
+                if (app.screen, len(app.screen_stack)) == before:
+                    break  # escape goes nowhere from here (another mode's first screen)
                 continue
             break
         bars = app.screen.query(FilterBar)
