@@ -124,10 +124,11 @@ class RateLimitTracker:
         """The SDK ``on_event`` hook: sync, cheap, never raises."""
         try:
             if isinstance(event, RequestRetrying) and "rate" in event.reason.lower():
-                self._wait_until = time.monotonic() + event.wait_seconds
+                self._wait_at_least(time.monotonic() + event.wait_seconds)
             elif isinstance(event, RequestFailed) and isinstance(event.error, RateLimitError):
                 wait = event.error.retry_after
-                self._wait_until = time.monotonic() + wait if wait else None
+                if wait:
+                    self._wait_at_least(time.monotonic() + wait)
             elif isinstance(event, RequestSucceeded):
                 self._wait_until = None
             else:
@@ -135,6 +136,15 @@ class RateLimitTracker:
             self.refresh()
         except Exception:  # noqa: BLE001 - a display hook must never break a request
             return
+
+    def blocked(self, until: float | None) -> None:
+        """Affinity's whole wait (from the transport, which shows the SDK only part of it)."""
+        self._wait_until = until
+        self.refresh()
+
+    def _wait_at_least(self, until: float) -> None:
+        if self._wait_until is None or until > self._wait_until:
+            self._wait_until = until
 
     def refresh(self) -> None:
         snap = self._snapshot() if self._snapshot is not None else None

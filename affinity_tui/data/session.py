@@ -25,6 +25,7 @@ from ..config import Secret, Settings
 from .errors import UserFacingError, translate
 from .fields import FieldCatalog
 from .ratelimits import RateLimitTracker
+from .transport import GuardedTransport, RateWait
 from .sources.lists import ListDirectory
 from .writes.core import ChangeFeed, UndoOffer, WriteAction, WriteDone, WriteFailed, WriteLocked, WriteUncertain
 
@@ -86,6 +87,8 @@ class AffinitySession:
         self._closed = False
         self.rate = RateLimitTracker()
         """Rate-limit budgets, updated after every response (the footer subscribes)."""
+        self.wait = RateWait(on_blocked=self.rate.blocked)
+        """The wait Affinity asked for with a 429; no request is sent while it lasts."""
         self._catalog: FieldCatalog | None = None
 
     @classmethod
@@ -156,7 +159,7 @@ class AffinitySession:
             self._writer = AsyncAffinity(
                 self.settings.api_key.reveal(), v1_base_url=self.settings.v1_base_url,
                 v2_base_url=self.settings.v2_base_url,
-                async_transport=self._transport or await asyncio.to_thread(_network_transport),
+                async_transport=GuardedTransport(await self._inner_transport(), self.wait),
                 max_retries=0, timeout=REQUEST_TIMEOUT_SECONDS, on_event=self.rate.on_event,
                 policies=Policies(write=WritePolicy.ALLOW))
 
@@ -187,7 +190,7 @@ class AffinitySession:
             raise
         except Exception as error:  # noqa: BLE001 - every failure reaches the user as a message
             translated = translate(error, key=self.settings.api_key, key_source=self.settings.key_source,
-                                   base_url=self.settings.v2_base_url)
+                                   base_url=self.settings.v2_base_url, waiting=self.wait.seconds)
             raise WriteFailed(translated.title, _nothing_changed(translated.what_to_do),
                               status=translated.status, retry_after=translated.retry_after) from None
         self.changes.publish(done.effects)
@@ -239,7 +242,13 @@ class AffinitySession:
             raise
         except Exception as error:  # noqa: BLE001 - every failure reaches the user as a message
             raise translate(error, key=self.settings.api_key, key_source=self.settings.key_source,
-                            base_url=self.settings.v2_base_url) from None
+                            base_url=self.settings.v2_base_url, waiting=self.wait.seconds) from None
+
+    async def _inner_transport(self) -> httpx.AsyncBaseTransport:
+        """The given transport (the emulator's), else a real one built off the loop."""
+        if self._transport is not None:
+            return self._transport
+        return await asyncio.to_thread(_network_transport)
 
     async def _open(self) -> AsyncAffinity:
         if self._closed:
@@ -249,7 +258,7 @@ class AffinitySession:
         self._opening = self._opening or asyncio.Lock()
         async with self._opening:
             if self._client is None:
-                transport = self._transport or await asyncio.to_thread(_network_transport)
+                transport = GuardedTransport(await self._inner_transport(), self.wait)
                 self._client = AsyncAffinity(
                     self.settings.api_key.reveal(), v1_base_url=self.settings.v1_base_url,
                     v2_base_url=self.settings.v2_base_url, async_transport=transport,

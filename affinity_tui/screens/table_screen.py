@@ -8,6 +8,7 @@ replaces the source when the user types a new filter or search. It never talks t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on, work
@@ -27,6 +28,11 @@ from ..widgets.prompt import TextPrompt
 from ..widgets.status_line import StatusLine
 from .notices import notify_failure
 from .record_actions import RecordActions
+
+
+AUTO_RESUME_SECONDS = 120
+"""A load refused by Affinity's rate limit starts again by itself after a wait this short; after
+a longer one the notification says how long, and R starts it."""
 
 
 class TableScreen(RecordActions):
@@ -101,8 +107,12 @@ class TableScreen(RecordActions):
         self.say(source.status_text(loaded=len(table.loaded_rows), shown=len(table.rows),
                                     quick_filter=table.quick_filter))
 
-    def failed(self, error: BaseException) -> None:
+    def failed(self, error: BaseException, *, retry: Callable[[], object] | None = None) -> None:
+        """Say what went wrong; after a short rate-limit wait, ``retry`` runs by itself."""
         notify_failure(self, error)
+        wait = getattr(error, "retry_after", None)
+        if retry is not None and isinstance(wait, int | float) and 0 < wait <= AUTO_RESUME_SECONDS:
+            self.set_timer(float(wait) + 0.25, retry)
 
     # ---- the source ------------------------------------------------------------------------
     def use(self, source: TableSource) -> None:
@@ -133,7 +143,7 @@ class TableScreen(RecordActions):
         except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash
             if source is self.source:
                 table.loading_more = False
-                self.failed(error)
+                self.failed(error, retry=lambda: self.reload() if self.source is source else None)
                 table.empty_text = f"{source.failed_text}: press R to try again."
                 self.say(source.failed_text)
             return
@@ -176,7 +186,7 @@ class TableScreen(RecordActions):
         except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash
             if source is self.source:
                 table.loading_more = False
-                self.failed(error)
+                self.failed(error, retry=lambda: self._load_next() if self.source is source else None)
                 self.report()
             return
         if source is not self.source:  # a newer query replaced this one meanwhile
