@@ -359,7 +359,7 @@ def fallback_message(sdk_message: str) -> str:
         why = f"{reason[0].upper()}{reason[1:]}"
     else:
         why = "Affinity's search can't answer it"
-    return f"Filtering on this machine: every entry of the list is read and checked ({why})."
+    return f"Filtering on your computer: every entry of the list is read and checked ({why})."
 
 
 class FilteredEntriesCursor(PageCursor[ListEntryWithEntity]):
@@ -397,7 +397,7 @@ class FilteredEntriesCursor(PageCursor[ListEntryWithEntity]):
         self.matched = 0
         """Entries that matched, so far."""
         self.local_fallback = False
-        """True when every entry of the list is being read and checked on this machine."""
+        """True when every entry of the list is being read and checked in the app (not by Affinity)."""
         self.fallback_message: str | None = None
         """Why (for the user), when ``local_fallback``."""
         self.fallback_detail: str | None = None

@@ -107,7 +107,7 @@ class EntriesSource(TableSource):
 
     @property
     def fallback_message(self) -> str | None:
-        """Why the filter runs on this machine, in the user's words (once known)."""
+        """Why the filter runs in the app rather than in Affinity's search, in the user's words (once known)."""
         return self._cursor.fallback_message if isinstance(self._cursor, FilteredEntriesCursor) else None
 
     def counts(self, loaded: int) -> list[str]:
@@ -118,7 +118,7 @@ class EntriesSource(TableSource):
         if isinstance(cursor, FilteredEntriesCursor):
             parts.append(f"scanned {cursor.scanned:,} · matched {cursor.matched:,}")
             if cursor.local_fallback:
-                parts.append("filtered on this machine")
+                parts.append("filtered on your computer")
         total = cursor.total if cursor is not None else None
         if total is not None and not isinstance(cursor, FilteredEntriesCursor):
             parts.append(f"loaded {loaded:,} of {total:,}")
