@@ -105,7 +105,11 @@ class PageCursor(Generic[T]):
         self._closed = False
 
     async def next_page(self) -> Page[T]:
-        """The next page (empty with ``has_more=False`` once exhausted or closed)."""
+        """The next page (empty with ``has_more=False`` once exhausted or closed).
+
+        Raises the SDK's errors when the fetch fails (nothing advanced: the next call asks for
+        the same page again), and ``CancelledError`` when the caller is cancelled (the fetch
+        goes on, and the next call gets its page without a request)."""
         async with self._lock:
             if self.exhausted or self._closed:
                 return Page((), self.loaded, False)

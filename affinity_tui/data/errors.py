@@ -28,7 +28,8 @@ class UserFacingError(Exception):
 
 
 def translate(error: BaseException, *, key: Secret, key_source: str, base_url: str) -> UserFacingError:
-    """Turn an exception raised by an SDK call into a ``UserFacingError``."""
+    """The ``UserFacingError`` for an exception raised by an SDK call (or any other): a title
+    and a next step, with the key scrubbed from anything the server said. Never raises."""
     status = getattr(error, "status_code", None)
     detail = _server_detail(error, key)
     if isinstance(error, sdk.AuthenticationError):

@@ -155,7 +155,8 @@ _DATE_ONLY_TIMES = (time(0, 0), time(12, 0))
 
 
 def parse_datetime(data: Any) -> datetime | None:
-    """An aware UTC datetime from an ISO 8601 string (``Z`` or offset; a bare date is UTC)."""
+    """An aware UTC datetime from an ISO 8601 string (``Z`` or offset; a bare date is UTC), or
+    None for anything else."""
     if not isinstance(data, str) or not data.strip():
         return None
     try:

@@ -49,15 +49,18 @@ class DetailSource:
         return self.kind != "opportunity"
 
     async def load_profile(self) -> EntityProfile:
+        """Name, emails or domains and every field value, grouped; kept as ``profile``."""
         async with self.session.reading() as client:
             self.profile = await load_profile(client, self.kind, self.entity_id)  # type: ignore[arg-type]
         return self.profile
 
     async def load_notes(self) -> list[NoteView]:
+        """The newest notes, newest first, as plain text."""
         async with self.session.reading() as client:
             return await load_notes(client, self.kind, self.entity_id)  # type: ignore[arg-type]
 
     async def load_reminders(self) -> list[ReminderView]:
+        """The reminders: overdue, then active, then completed."""
         async with self.session.reading() as client:
             return await load_reminders(client, self.kind, self.entity_id)  # type: ignore[arg-type]
 

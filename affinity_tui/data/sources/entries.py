@@ -63,6 +63,7 @@ class EntriesSource(TableSource):
     # ---- what it is ------------------------------------------------------------------------
     @property
     def list_id(self) -> ListId:
+        """The list's id, typed for the SDK."""
         return ListId(int(self.lst.id))
 
     @property
@@ -139,7 +140,8 @@ class EntriesSource(TableSource):
         return EntriesSource(self.session, self.lst, **options)
 
     async def prepare_query(self) -> None:
-        """Read the dropdown options the filter's values are checked against (once a session)."""
+        """Read the dropdown options the filter's values are checked against (once a session).
+        Never raises: ``with_query`` asks again and reports a failure."""
         try:
             await self._fields_with_options()
         except Exception:  # noqa: BLE001 - with_query asks again and reports the failure
@@ -154,7 +156,8 @@ class EntriesSource(TableSource):
         """The entries matching the filter ``text`` ("" clears it). A filter replaces a view.
 
         Field names, option values, dates and numbers are checked against the list's fields
-        first: a typo is refused here instead of making Affinity scan the whole list."""
+        first: a typo is refused here instead of making Affinity scan the whole list. Raises
+        ``UserFacingError`` when the fields cannot be read."""
         text = text.strip()
         if not text:
             return self._refined(filter_text=None)
@@ -169,6 +172,7 @@ class EntriesSource(TableSource):
         return self._refined(view_id=view_id, filter_text=None)
 
     def with_columns(self, field_ids: Sequence[str]) -> EntriesSource:
+        """The same query with these fields as columns (ids from ``column_choices``)."""
         return self._refined(chosen_field_ids=list(field_ids))
 
     def cleared(self) -> EntriesSource:
