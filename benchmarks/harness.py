@@ -333,9 +333,9 @@ class GcWatch:
                 "gen2_total": sum(full), "any_over_50ms": sum(1 for _, p in self.pauses if p > 0.050)}
 
 
-# ---- experiments: a suggested app change, simulated in the benchmark process only ----------------
-# Off unless AFFINITY_BENCH_EXPERIMENTS names them (comma-separated). They exist to put a number
-# on a suggestion in the report; the app's code is not changed and the default runs use none.
+# ---- experiments: an alternative to what the app does, simulated in the benchmark process only --
+# Off unless AFFINITY_BENCH_EXPERIMENTS names them (comma-separated). They put a number on an
+# alternative; the app's code is not changed and the default runs use none.
 #   gc_freeze: gc.freeze() once the app is up and after every appended page, so the rows already
 #              loaded (and the app's import-time objects) are never traversed by a full collection.
 #   gc_collect_freeze: the same, with a gc.collect() just before each freeze (it only traverses

@@ -282,7 +282,7 @@ class TableScreen(RecordActions):
             table.apply_quick_filter(text)
             if text:
                 self.notify(f"{len(table.rows):,} of the {len(table.loaded_rows):,} loaded {self.what} "
-                            f"contain “{_short(text)}” (searched on this machine; x clears).",
+                            f"contain “{_short(text)}” (searched on your computer; x clears).",
                             title="Find in loaded rows", markup=False)
             self.report()
 

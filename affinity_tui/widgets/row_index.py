@@ -5,7 +5,7 @@ without an app; ``LazyTable`` only draws what this holds.
 Rows are stored as plain tuples (``packed_rows.Packed``: a ``Row``'s fields in order), not
 ``Row`` objects: Python's garbage collector stops tracking a tuple of strings and numbers, so
 100,000 loaded rows cost a full collection almost nothing, while ``Row`` objects (like any class
-instance) stay tracked and every full collection walked them all. A ``Row`` is rebuilt on demand
+instance) stay tracked and every full collection walks them all. A ``Row`` is rebuilt on demand
 (``RowsView``).
 
 The index keeps ``_all`` (rows in arrival order), ``_keys`` (each column's sort keys in arrival

@@ -63,6 +63,7 @@ class EntriesSource(TableSource):
     # ---- what it is ------------------------------------------------------------------------
     @property
     def list_id(self) -> ListId:
+        """The list's id, typed for the SDK."""
         return ListId(int(self.lst.id))
 
     @property
@@ -107,7 +108,7 @@ class EntriesSource(TableSource):
 
     @property
     def fallback_message(self) -> str | None:
-        """Why the filter runs on this machine, in the user's words (once known)."""
+        """Why the filter runs in the app rather than in Affinity's search, in the user's words (once known)."""
         return self._cursor.fallback_message if isinstance(self._cursor, FilteredEntriesCursor) else None
 
     def counts(self, loaded: int) -> list[str]:
@@ -118,7 +119,7 @@ class EntriesSource(TableSource):
         if isinstance(cursor, FilteredEntriesCursor):
             parts.append(f"scanned {cursor.scanned:,} · matched {cursor.matched:,}")
             if cursor.local_fallback:
-                parts.append("filtered on this machine")
+                parts.append("filtered on your computer")
         total = cursor.total if cursor is not None else None
         if total is not None and not isinstance(cursor, FilteredEntriesCursor):
             parts.append(f"loaded {loaded:,} of {total:,}")
@@ -139,7 +140,8 @@ class EntriesSource(TableSource):
         return EntriesSource(self.session, self.lst, **options)
 
     async def prepare_query(self) -> None:
-        """Read the dropdown options the filter's values are checked against (once a session)."""
+        """Read the dropdown options the filter's values are checked against (once a session).
+        Never raises: ``with_query`` asks again and reports a failure."""
         try:
             await self._fields_with_options()
         except Exception:  # noqa: BLE001 - with_query asks again and reports the failure
@@ -154,7 +156,8 @@ class EntriesSource(TableSource):
         """The entries matching the filter ``text`` ("" clears it). A filter replaces a view.
 
         Field names, option values, dates and numbers are checked against the list's fields
-        first: a typo is refused here instead of making Affinity scan the whole list."""
+        first: a typo is refused here instead of making Affinity scan the whole list. Raises
+        ``UserFacingError`` when the fields cannot be read."""
         text = text.strip()
         if not text:
             return self._refined(filter_text=None)
@@ -169,6 +172,7 @@ class EntriesSource(TableSource):
         return self._refined(view_id=view_id, filter_text=None)
 
     def with_columns(self, field_ids: Sequence[str]) -> EntriesSource:
+        """The same query with these fields as columns (ids from ``column_choices``)."""
         return self._refined(chosen_field_ids=list(field_ids))
 
     def cleared(self) -> EntriesSource:

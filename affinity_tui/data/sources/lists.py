@@ -71,6 +71,7 @@ class ListSummary:
         return tuple(v for v in self.views or () if v.type == "sheet")
 
     def view(self, view_id: int | None) -> SavedViewSummary | None:
+        """The saved view with this id, if it is known; None for None."""
         return next((v for v in self.views or () if view_id is not None and int(v.id) == view_id), None)
 
 
