@@ -343,8 +343,6 @@ class GcWatch:
 #   gc_threshold: the app's GC_THRESHOLDS (set when it mounts) replaced by GC_T="young,middle,old"
 #              (default 50000,50,100). Higher young thresholds let a page's short-lived objects die
 #              by reference counting before being promoted, so full collections become rare.
-#   haystack:  the quick filter's per-row text (cells joined and case-folded) is computed once per
-#              row when its page arrives, instead of on every filter.
 
 EXPERIMENTS = frozenset(filter(None, os.environ.get("AFFINITY_BENCH_EXPERIMENTS", "").split(",")))
 
@@ -358,30 +356,11 @@ def _freeze() -> None:
 
 
 def _apply_experiments() -> None:
-    from affinity_tui.widgets import lazy_table
-
     append_rows = LazyTable.append_rows
     set_rows = LazyTable.set_rows
-    if "haystack" in EXPERIMENTS:
-        original = lazy_table._haystack
-        cache: dict[int, str] = {}
 
-        def cached(row: Any) -> str:
-            text = cache.get(id(row))
-            if text is None:
-                text = cache[id(row)] = original(row)
-            return text
-
-        lazy_table._haystack = cached  # type: ignore[attr-defined]
-
-        def fill(rows: Any) -> list[Any]:
-            rows = list(rows)
-            for row in rows:
-                cached(row)
-            return rows
-    else:
-        def fill(rows: Any) -> list[Any]:
-            return list(rows)
+    def fill(rows: Any) -> list[Any]:
+        return list(rows)
 
     def appended(self: LazyTable, rows: Any) -> None:
         append_rows(self, fill(rows))

@@ -164,7 +164,10 @@ class EntriesSource(TableSource):
         parsed = parse_filter(text, await self._fields_with_options())
         if isinstance(parsed, FilterProblem):
             return QueryProblem(parsed.message, parsed.position)
-        self.recent.remember(int(self.lst.id), text)
+        try:
+            self.recent.remember(int(self.lst.id), text)
+        except OSError:  # a read-only state directory costs the history, not the filter
+            pass
         return self._refined(filter_text=text, view_id=None)
 
     def with_view(self, view_id: int | None) -> EntriesSource:

@@ -89,3 +89,15 @@ async def test_a_filter_affinity_cannot_answer_says_it_runs_on_your_computer(emu
     assert refined.fallback_message.startswith("Filtering on your computer:")
     assert "filtered on your computer" in refined.counts(len(page.rows))
     await session.close()
+
+
+async def test_a_filter_works_when_the_recent_filters_cannot_be_saved(emulator: Emulator, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from affinity_tui.data.recent import RecentFilters
+
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the state directory should be")
+    session, _trips, lst = await deal_pipeline(emulator)
+    source = EntriesSource(session, lst, recent=RecentFilters(blocked / "recent-filters.json"))
+    refined = await source.with_query('Status = "Diligence"')
+    assert isinstance(refined, EntriesSource) and refined.filter_text == 'Status = "Diligence"'
+    await session.close()
