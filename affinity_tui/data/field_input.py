@@ -24,7 +24,7 @@ from typing import Any
 from affinity.models.entities import DropdownOption, FieldMetadata
 
 from .dates import DateProblem, parse_when
-from .values import format_value, is_money_field
+from .values import clean_text, format_value, is_money_field
 
 READ_ONLY_KINDS = {
     "enriched": "it is enriched data that Affinity fills in from {source}",
@@ -388,3 +388,34 @@ def same_value(value_type: str, left: Any, right: Any) -> bool:
     if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
         return float(a) == float(b)
     return bool(a == b)
+
+
+async def search_references(client: Any, kind: str, term: str, *, limit: int = 20) -> list[Reference]:
+    """People (by name or email) or companies (by name or domain) matching ``term``: one v1
+    search on the read client. Raises the SDK's errors (read inside ``session.reading()``)."""
+    if kind == "person":
+        page = await client.persons.search(term, page_size=limit)
+        found = []
+        for p in page.data[:limit]:
+            name = " ".join(x for x in (p.first_name, p.last_name) if x).strip() or (p.primary_email or f"#{p.id}")
+            found.append(Reference("person", int(p.id), clean_text(name), clean_text(p.primary_email or ""), {
+                "id": int(p.id), "firstName": p.first_name, "lastName": p.last_name,
+                "primaryEmailAddress": p.primary_email, "type": str(getattr(p.type, "value", p.type) or "")}))
+        return found
+    page = await client.companies.search(term, page_size=limit)
+    return [Reference("company", int(c.id), clean_text(c.name or c.domain or f"#{c.id}"), clean_text(c.domain or ""),
+                      {"id": int(c.id), "name": c.name, "domain": c.domain}) for c in page.data[:limit]]
+
+
+def references_in(value_type: str, read: Any) -> list[Reference]:
+    """The people or companies a v2 read value names (the editor starts from them)."""
+    from .values import company_name, person_name
+
+    items = read if isinstance(read, list) else [read] if read is not None else []
+    kind = base_type(value_type)
+    out = []
+    for item in items:
+        if isinstance(item, Mapping) and item.get("id") is not None:
+            name = person_name(item) if kind == "person" else company_name(item)
+            out.append(Reference(kind, int(item["id"]), clean_text(name), "", dict(item)))
+    return out

@@ -396,10 +396,11 @@ class Writes:
         if lst is None or lst.type != "opportunity":
             raise ApiError(422, f"list_id {list_id} is not an opportunity list", param="list_id")
         refs: dict[str, list[int]] = {}
-        for key, kind in (("person_ids", "person"), ("organization_ids", "company")):
+        kinds: tuple[tuple[str, EntityType], ...] = (("person_ids", "person"), ("organization_ids", "company"))
+        for key, kind in kinds:
             ids = body.get(key, [])
             if not isinstance(ids, list) or not all(isinstance(i, int) and s.entity(kind, i) is not None
-                                                    for i in ids):  # type: ignore[arg-type]
+                                                    for i in ids):
                 raise ApiError(422, f"{key} must name existing {kind} ids", param=key)
             refs[key] = list(dict.fromkeys(ids))
         now = self.now_iso()
