@@ -82,10 +82,10 @@ class BoardScreen(RecordActions):
         self.say(f"Loading {self.lst.name}…")
         self.load_more()
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         if self._unsubscribe is not None:
             self._unsubscribe()
-        self.run_worker(self.source.close(), exit_on_error=False)
+        await self.source.close()
 
     def report(self) -> None:
         amount = f" · sums of {self.source.amount.name}" if self.source.amount is not None else ""
