@@ -142,6 +142,10 @@ def main() -> None:
 
     results = run(scales, runs, load_runs, log)
     print(report(results, scales))
+    log("keyboard triage (benchmarks/triage.py)…")
+    import subprocess
+
+    subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "triage.py")], check=False)
     log("done")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=str))

@@ -63,6 +63,9 @@ class DetailScreen(RecordActions):
         Binding("G,end", "ends(True)", "Bottom", show=False, id="detail.bottom"),
         Binding("enter", "activate", "Open / unfold", id="detail.open"),
         Binding("f", "toggle_empty", "Empty fields", id="detail.empty-fields"),
+        Binding("s", "status", "Status", id="detail.status"),
+        Binding("e", "edit_field", "Edit field", id="detail.edit-field"),
+        Binding("a", "add_to_list", "Add to a list", id="detail.add-to-list"),
     ]
 
     def __init__(self, session: AffinitySession, kind: str, entity_id: int, *, title: str = "",
@@ -110,6 +113,7 @@ class DetailScreen(RecordActions):
         return self.body.focused
 
     async def on_mount(self) -> None:
+        self.on_mount_triage()
         self.sub_title = f"{self.source.kind_word}: {self.entity_title}"
         self._show_title()
         await self.load_all()
@@ -245,6 +249,75 @@ class DetailScreen(RecordActions):
 
     def record_link(self) -> RecordLink | None:
         return self.source.link()
+
+    # ---- triage: Status, field edits, list membership --------------------------------------
+    def _entry_in_focus(self) -> tuple[int, int] | None:
+        """(list id, entry id) of the list entry the cursor is in: the field's list, the list
+        line's entry, else the record's only list entry."""
+        item = self.focused_item()
+        if isinstance(item, FieldItem) and item.group.list_id is not None and item.group.entry_id is not None:
+            return int(item.group.list_id), int(item.group.entry_id)
+        if isinstance(item, ListMembership) and item.entry_ids:
+            return int(item.list_id), int(item.entry_ids[0])
+        entries = [(int(g.list_id), int(g.entry_id)) for g in (self.profile.groups if self.profile else ())
+                   if g.list_id is not None and g.entry_id is not None]
+        return entries[0] if len(entries) == 1 else None
+
+    async def action_status(self) -> None:
+        """``s``: move the list entry in focus to another Status."""
+        from .triage import EntryPick, change_status
+
+        where = self._entry_in_focus()
+        if where is None:
+            self.notify("Put the cursor on a list's field or on a list to move that entry.", title="Status",
+                        markup=False)
+            return
+        await change_status(self, self.session, where[0], [EntryPick(where[1], self.entity_title)],
+                            entity_type=self.kind)
+
+    async def action_edit_field(self) -> None:
+        """``e``: edit the field under the cursor (a list field; others say why not)."""
+        from .triage import EntryPick, edit_field
+
+        item = self.focused_item()
+        if not isinstance(item, FieldItem):
+            self.notify("Put the cursor on a field to edit it.", title="Edit", markup=False)
+            return
+        if item.group.list_id is None or item.group.entry_id is None:
+            kind = {"enriched": "enriched data that Affinity fills in",
+                    "relationship-intelligence": "worked out by Affinity from emails and meetings"}.get(
+                item.group.kind, "a field of the record, edited from a list it is on")
+            self.notify(f"{item.line.name} cannot be edited here: it is {kind}.", title="Edit", markup=False)
+            return
+        await edit_field(self, self.session, int(item.group.list_id), item.line.field_id,
+                         [EntryPick(int(item.group.entry_id), self.entity_title)])
+
+    async def action_add_to_list(self) -> None:
+        """``a``: put this person or company on a list (or a pipeline)."""
+        from .triage import add_to_list
+
+        await add_to_list(self, self.session, self.kind, self.entity_id, self.entity_title)
+
+    def on_mount_triage(self) -> None:
+        """Follow writes to this record's list entries: its fields and lists are read again."""
+        from ..data.writes.entries import EntryAdded, EntryChanged, EntryRemoved
+
+        def changed(effect: object) -> None:
+            profile = self.profile
+            if profile is None:
+                return
+            entries = {int(g.entry_id) for g in profile.groups if g.entry_id is not None}
+            if isinstance(effect, EntryChanged | EntryRemoved) and effect.entry_id in entries:
+                self.load_profile()
+            elif isinstance(effect, EntryAdded) and effect.entity_id == self.entity_id:
+                self.load_profile()
+
+        self._unsubscribe_triage = self.session.changes.subscribe(changed)
+
+    def on_unmount(self) -> None:
+        unsubscribe = getattr(self, "_unsubscribe_triage", None)
+        if unsubscribe is not None:
+            unsubscribe()
 
 
 # ---- what each section shows -------------------------------------------------------------------

@@ -42,7 +42,7 @@ class TableScreen(RecordActions):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="screen.back"),
         Binding("R", "refresh", "Refresh", show=False, id="screen.refresh"),
-        Binding("s", "sort", "Sort", id="screen.sort"),
+        Binding("S", "sort", "Sort", id="screen.sort"),
         Binding("f", "find", "Find in loaded", id="screen.find"),
         Binding("x", "clear", "Clear filter/find", show=False, id="screen.clear"),
         Binding("e", "export", "Export CSV", show=False, id="screen.export"),

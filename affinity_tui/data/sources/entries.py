@@ -17,14 +17,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from affinity.types import FieldType, ListId, SavedViewId
+from affinity.compare import normalize_value
+from affinity.types import FieldId, FieldType, ListEntryId, ListId, SavedViewId
 
 from ..errors import UserFacingError
 from ..cursors import EntriesCursor, FilteredEntriesCursor, PageCursor, SavedViewCursor
 from ..fields import FieldSet
 from ..query import FilterProblem, completions, parse_filter
 from ..recent import RecentFilters
-from ..rows import Column, entry_columns, entry_rows, size_columns
+from ..rows import Column, Row, entry_columns, entry_rows, size_columns
 from ..together import together
 from .base import QueryProblem, TablePage, TableSource, rows_in_slices
 from .lists import ListSummary
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from affinity.models.entities import FieldMetadata, ListEntryWithEntity
 
     from ..session import AffinitySession
+    from ..writes.entries import EntrySnapshot
 
 FILTER_HELP = 'e.g.  Status = "Diligence" & Amount > 1000000   ·   Owners = *   ·   Sector =~ "Fin"'
 DEFAULT_FIELD_TYPES = (FieldType.LIST, FieldType.GLOBAL)
@@ -58,6 +60,7 @@ class EntriesSource(TableSource):
         """Told after every request of a filtered read (scanned/matched moved)."""
         self._cursor: PageCursor[Any] | None = None
         self._current_columns: tuple[Column, ...] | None = None
+        self._added = 0
         self.query_hint = f"Filter {lst.name}:  {FILTER_HELP}"
 
     # ---- what it is ------------------------------------------------------------------------
@@ -121,6 +124,8 @@ class EntriesSource(TableSource):
             if cursor.local_fallback:
                 parts.append("filtered on your computer")
         total = cursor.total if cursor is not None else None
+        if total is not None:
+            total += self._added
         if total is not None and not isinstance(cursor, FilteredEntriesCursor):
             parts.append(f"loaded {loaded:,} of {total:,}")
         else:
@@ -261,6 +266,54 @@ class EntriesSource(TableSource):
         columns = self._current_columns
         rows = await rows_in_slices(page.models, columns, entry_rows) if columns is not None else []
         return TablePage(rows, page.has_more)
+
+    # ---- rows changed by a write -------------------------------------------------------------
+    def filter_field_ids(self) -> list[str]:
+        """The fields the active filter tests (a write reads them along, to re-check the row);
+        empty without a filter or before the list's fields are known."""
+        fields = self.fields
+        if not self.filter_text or fields is None:
+            return []
+        parsed = parse_filter(self.filter_text, fields)
+        if isinstance(parsed, FilterProblem):
+            return []
+        found = (fields.named(name) for name in parsed.fields)
+        return [str(meta.id) for meta in found if meta is not None]
+
+    def still_matches(self, snapshot: EntrySnapshot) -> bool | None:
+        """Whether an entry, with the values a write just gave it, still passes the filter
+        (None: no filter, or the snapshot lacks a field the filter tests)."""
+        fields = self.fields
+        if not self.filter_text or fields is None:
+            return None
+        parsed = parse_filter(self.filter_text, fields)
+        if isinstance(parsed, FilterProblem):
+            return None
+        values: dict[str, Any] = {"name": snapshot.name}
+        for name in parsed.fields:
+            meta = fields.named(name)
+            state = snapshot.fields.get(str(meta.id)) if meta is not None else None
+            if state is None:
+                return None
+            values[state.name] = normalize_value(state.data)
+            values[name] = values[state.name]
+        return bool(parsed.expression.matches(values))
+
+    def entry_added(self, delta: int = 1) -> None:
+        """An entry was added to (or removed from, ``-1``) the list here: "of Y" follows."""
+        self._added += delta
+
+    async def row_for(self, entry_id: int) -> Row | None:
+        """One entry as a row of this table (a new entry, to show it): one read. Raises
+        ``UserFacingError``."""
+        columns = self._current_columns
+        if columns is None:
+            return None
+        ids = [c.key for c in columns if c.kind != "name"]
+        async with self.session.reading() as client:
+            entry = await client.lists.entries(self.list_id).get(
+                ListEntryId(entry_id), field_ids=[FieldId(i) if i.startswith("field-") else i for i in ids])  # type: ignore[misc]
+        return entry_rows([entry], columns)[0]
 
     def _progressed(self, scanned: int, matched: int) -> None:
         if self.on_progress is not None:
