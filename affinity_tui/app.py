@@ -35,7 +35,7 @@ from .screens.reminders import RemindersScreen
 from .screens.write_flow import perform
 from .widgets.confirm import ConfirmScreen
 
-STYLESHEETS = ("app.tcss", "table.tcss", "widgets.tcss", "notes.tcss")
+STYLESHEETS = ("app.tcss", "widgets.tcss", "notes.tcss")
 
 
 GC_THRESHOLDS = (5_000, 10, 10)

@@ -4,7 +4,7 @@ One standalone emulator per scale (``served.py``) serves every measure at that s
 is a fresh process. ``--runs`` (default 5) runs are taken per measure and the median reported;
 the measures that load every entry (memory, local sort/filter) take ``--load-runs`` (default 3:
 loading 100,000 entries is 1,000 sequential requests, about a minute). ``--quick``: 2 runs and 1
-load run. Targets are from issue #4; the per-script docstrings define each measure exactly.
+load run. The targets are the README's; the per-script docstrings define each measure exactly.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cli_peer  # noqa: E402
 import cold_start  # noqa: E402
 import key_latency  # noqa: E402
+import latency as latency_bench  # noqa: E402
 import local_ops  # noqa: E402
 import memory  # noqa: E402
 import open_list  # noqa: E402
@@ -60,6 +61,8 @@ def run(scales: list[int], runs: int, load_runs: int, log: Any) -> dict[str, Any
             r["cli"] = cli_peer.measure(scale, runs, emu, open_seconds=r["open"]["median"])
             r["cold"] = cold_start.measure_configured(scale, runs, emu)
         results["scales"][scale] = r
+    log(f"round trips at 300 ms and 0 ms latency (1,000 entries), {max(1, runs // 2)} runs…")
+    results["latency"] = [latency_bench.measure(ms_, max(1, runs // 2), 1000) for ms_ in latency_bench.LATENCIES]
     return results
 
 
@@ -114,8 +117,12 @@ def report(results: dict[str, Any], scales: list[int]) -> str:
     row("  open list / CLI ratio", lambda x: f"{x['cli']['ratio']:.2f}", "≤ 1.00",
         all(x["cli"]["ratio"] <= 1.0 for x in (s, b)))
     row("  app launch → first rows (pty) / CLI", lambda x: f"{x['cli']['cold_ratio']:.2f}", "(info)", None)
-    return table(head, rows) + (f"\n(median of {results['runs']} runs; loading-all measures: {results['load_runs']} runs; "
-                                "definitions in each script's docstring)")
+    out = table(head, rows) + (f"\n(median of {results['runs']} runs; loading-all measures: {results['load_runs']} runs; "
+                               "definitions in each script's docstring)")
+    if results.get("latency"):
+        out += "\n\nRound trips (benchmarks/latency.py; RT = round trips in a row before the paint)\n"
+        out += latency_bench.report(results["latency"])
+    return out
 
 
 def main() -> None:
@@ -135,6 +142,10 @@ def main() -> None:
 
     results = run(scales, runs, load_runs, log)
     print(report(results, scales))
+    log("keyboard triage (benchmarks/triage.py)…")
+    import subprocess
+
+    subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "triage.py")], check=False)
     log("done")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=str))

@@ -100,11 +100,13 @@ def duplicates(requests: list[dict[str, Any]]) -> list[tuple[str, int]]:
 
 
 @contextmanager
-def served(scale: int, *, port: int | None = None, seed: int | None = None) -> Iterator[Served]:
-    """Serve an emulated tenant whose Deal Pipeline has ``scale`` entries, in a subprocess."""
+def served(scale: int, *, port: int | None = None, seed: int | None = None,
+           latency_ms: int = 0) -> Iterator[Served]:
+    """Serve an emulated tenant whose Deal Pipeline has ``scale`` entries, in a subprocess;
+    ``latency_ms`` is added to every API request (Affinity answers in a few hundred ms)."""
     port = port or free_port()
     cmd = [AFFINITY_TUI, "emulator", "--port", str(port), "--scale", str(scale),
-           "--per-minute", "10000000", "--monthly", "1000000000"]
+           "--per-minute", "10000000", "--monthly", "1000000000", "--latency-ms", str(latency_ms)]
     if seed is not None:
         cmd += ["--seed", str(seed)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)

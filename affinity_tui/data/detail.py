@@ -180,6 +180,8 @@ class EntityProfile:
 
 @dataclass(frozen=True, slots=True)
 class NoteView:
+    """One note as the detail screen shows it: who wrote it, when, and its body as plain text."""
+
     id: NoteId
     creator_name: str
     created: str
@@ -193,6 +195,7 @@ class NoteView:
 
     @property
     def preview(self) -> str:
+        """The note's first non-blank line, cut to 120 characters (the folded note's line)."""
         return first_line(self.text)
 
 
@@ -201,6 +204,8 @@ ReminderState = Literal["overdue", "active", "completed"]
 
 @dataclass(frozen=True, slots=True)
 class ReminderView:
+    """One reminder: when it is due, Affinity's status for it, what it says and whose it is."""
+
     id: ReminderIdType
     due: str
     due_at: datetime
@@ -220,6 +225,8 @@ InteractionKind = Literal["email", "meeting"]
 
 @dataclass(frozen=True, slots=True)
 class InteractionView:
+    """One email or meeting: when, its subject or title, and who took part."""
+
     id: int
     kind: InteractionKind
     when: str
@@ -360,13 +367,18 @@ def _memberships(lists: Iterable[ListSummary], entries: Iterable[ListEntry]) -> 
 # ---- the profile ---------------------------------------------------------------------------
 async def load_profile(client: AsyncAffinity, kind: EntityKind, entity_id: EntityIdType, *,
                        include: Collection[FieldKind] = ALL_FIELD_KINDS,
-                       tz: tzinfo | None = None) -> EntityProfile:
-    """Name, emails or domains, and the field values in ``include``, grouped (3 requests).
+                       tz: tzinfo | None = None, entry: tuple[ListId, ListEntryId, str] | None = None,
+                       ) -> EntityProfile:
+    """Name, emails or domains, and the field values in ``include``, grouped (3 requests, at once).
 
     ``include`` picks the groups to fetch; the others come back ``fetched=False``. ``tz`` is for
-    tests (default: the local zone). Raises the SDK's errors (``NotFoundError``, ...).
+    tests (default: the local zone). ``entry`` (list id, entry id, list name) is the
+    opportunity's list entry when the caller knows it (opened from a list): then its fields are
+    one request instead of two in a row. Raises the SDK's errors (``NotFoundError``, ...).
     """
     if kind == "opportunity":
+        if entry is not None:
+            return await _opportunity_from_entry(client, OpportunityId(int(entity_id)), entry, include, tz)
         return await _opportunity_profile(client, OpportunityId(int(entity_id)), include, tz)
     wanted = [k for k in ENTITY_FIELD_KINDS if k in include]
     field_types = [_FIELD_TYPES[k] for k in wanted] or None
@@ -425,6 +437,28 @@ async def load_profile(client: AsyncAffinity, kind: EntityKind, entity_id: Entit
     domains += [d for d in entity.domains if d and d not in domains]
     return EntityProfile("company", int(entity.id), _text(entity.name), domains=tuple(_text(d) for d in domains),
                          groups=tuple(groups), lists=tuple(memberships), lists_complete=complete)
+
+
+async def _opportunity_from_entry(client: AsyncAffinity, opportunity_id: OpportunityId,
+                                  entry: tuple[ListId, ListEntryId, str], include: Collection[FieldKind],
+                                  tz: tzinfo | None) -> EntityProfile:
+    """An opportunity whose list entry is known: the entry (with its list fields and the
+    opportunity's name) is the one request."""
+    list_id, entry_id, list_name = entry
+    fields_wanted = "list" in include
+    found = await client.lists.entries(list_id).get(entry_id, field_types=[FieldType.LIST] if fields_wanted else None)
+    entity = found.entity
+    name = _text(getattr(entity, "name", "")) if entity is not None else ""
+    title = _text(list_name) or f"List {int(list_id)}"
+    membership = ListMembership(list_id, title, (entry_id,))
+    if not fields_wanted or entity is None:
+        group = FieldGroup("list", title, fetched=False, list_id=list_id, entry_id=entry_id)
+    else:
+        fields = entity.fields
+        lines = _field_lines(fields, {"list"}, tz).get("list", []) if fields.requested else []
+        group = FieldGroup("list", title, fetched=fields.requested, fields=tuple(lines), list_id=list_id,
+                           entry_id=entry_id)
+    return EntityProfile("opportunity", int(opportunity_id), name, groups=(group,), lists=(membership,))
 
 
 async def _opportunity_profile(client: AsyncAffinity, opportunity_id: OpportunityId,
@@ -495,7 +529,8 @@ async def load_notes(client: AsyncAffinity, kind: EntityKind, entity_id: EntityI
     Reads the v2 per-entity notes (1 request per 100 notes, at most ``MAX_PAGES``; Affinity
     documents no order, so the pages read are sorted here). If Affinity refuses them (403:
     beta endpoints, opportunity notes), falls back to v1 ``GET /notes``, whose creators are
-    ids: their names cost one more request (``known_names`` can spare it).
+    ids: their names cost one more request (``known_names`` can spare it). Raises the SDK's
+    errors.
     """
     ident = int(entity_id)
     try:
@@ -562,11 +597,13 @@ _STATUS_ORDER = {"overdue": 0, "active": 1, "completed": 2}
 
 
 async def load_reminders(client: AsyncAffinity, kind: EntityKind, entity_id: EntityIdType, *,
-                         tz: tzinfo | None = None,
-                         known_names: Mapping[int, str] | None = None) -> list[ReminderView]:
+                         tz: tzinfo | None = None, known_names: Mapping[int, str] | None = None,
+                         lookup_names: bool = True) -> list[ReminderView]:
     """The entity's reminders: overdue (oldest first), active (soonest first), completed
     (latest first). Status is Affinity's own. Owners' names cost one request for the ids not in
-    ``known_names`` (none when all are known); unknown owners show as ``#id``."""
+    ``known_names`` (none when all are known, or with ``lookup_names=False``: then unknown owners
+    show as ``#id`` and `with_owner_names` can fill them in later). Raises the SDK's errors (a
+    failed name lookup is not one)."""
     ident = int(entity_id)
 
     def first() -> Awaitable[PaginatedResponse[Reminder]]:
@@ -581,7 +618,10 @@ async def load_reminders(client: AsyncAffinity, kind: EntityKind, entity_id: Ent
 
     reminders, _complete = await _pages(first, more)
     owner_ids = [int(r.owner.id) for r in reminders if r.owner is not None]
-    names = await _names_for(client, owner_ids, known_names) if owner_ids else {}
+    if lookup_names and owner_ids:
+        names = await _names_for(client, owner_ids, known_names)
+    else:
+        names = {int(k): v for k, v in (known_names or {}).items()}
     views = [_reminder_view(r, names, tz) for r in reminders]
 
     def order(view: ReminderView) -> tuple[int, float]:
@@ -590,6 +630,29 @@ async def load_reminders(client: AsyncAffinity, kind: EntityKind, entity_id: Ent
 
     views.sort(key=order)
     return views
+
+
+def unnamed_owners(views: Sequence[ReminderView]) -> list[int]:
+    """Owners shown as ``#id`` (their names were not known)."""
+    return sorted({v.owner_id for v in views if v.owner_id is not None and v.owner_name == f"#{v.owner_id}"})
+
+
+async def person_names(client: AsyncAffinity, ids: Iterable[int]) -> dict[int, str]:
+    """Names of people by id, in one ``GET /v2/persons?ids=…`` (at most ``NAME_LOOKUP_MAX``).
+    A failed lookup gives no names rather than an error."""
+    return await _names_for(client, ids, None)
+
+
+def with_owner_names(views: Sequence[ReminderView], names: Mapping[int, str]) -> list[ReminderView]:
+    """``views`` with the owners' names from ``names`` where they were shown as ``#id``."""
+    from dataclasses import replace
+
+    out = []
+    for view in views:
+        owner = view.owner_id
+        name = names.get(owner) if owner is not None and view.owner_name == f"#{owner}" else None
+        out.append(replace(view, owner_name=name) if name else view)
+    return out
 
 
 def _reminder_view(r: Reminder, names: Mapping[int, str], tz: tzinfo | None) -> ReminderView:
@@ -612,7 +675,8 @@ async def load_interactions(client: AsyncAffinity, kind: EntityKind, entity_id: 
     """Emails and meetings of the 365 days before ``now``, newest first, at most ``limit``.
 
     Two v1 requests (one per type, 100 each, concurrently). Affinity refuses an internal
-    person (its people are external only): that gives an empty list, not an error.
+    person (its people are external only): that gives an empty list, not an error. Raises
+    the SDK's other errors.
     """
     end = _as_utc(now).replace(microsecond=0)
     start = end - INTERACTION_WINDOW

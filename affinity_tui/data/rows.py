@@ -126,6 +126,7 @@ def _clamp(width: int) -> int:
 
 
 def name_column(title: str = "Name") -> Column:
+    """The column of the record's own name, as wide as its title until ``size_columns``."""
     return Column(NAME_KEY, title, "name", "name", _clamp(cell_width(title)))
 
 
@@ -142,14 +143,17 @@ def entry_columns(fields: Sequence[FieldMetadata]) -> list[Column]:
 
 
 def person_columns(fields: Sequence[FieldMetadata] = ()) -> list[Column]:
+    """Name, Email, then one column per field in ``fields``."""
     return [name_column(), Column(EMAIL_KEY, "Email", "name", "name", 24), *map(field_column, fields)]
 
 
 def company_columns(fields: Sequence[FieldMetadata] = ()) -> list[Column]:
+    """Name, Domain, then one column per field in ``fields``."""
     return [name_column(), Column(DOMAIN_KEY, "Domain", "name", "name", 18), *map(field_column, fields)]
 
 
 def opportunity_columns(fields: Sequence[FieldMetadata] = ()) -> list[Column]:
+    """Name, then one column per field in ``fields``."""
     return [name_column(), *map(field_column, fields)]
 
 
@@ -258,41 +262,3 @@ def company_rows(companies: Sequence[Company], columns: Sequence[Column]) -> lis
 def opportunity_rows(opportunities: Sequence[Opportunity], columns: Sequence[Column]) -> list[Row]:
     """Rows of opportunities, keyed by opportunity id (columns: ``opportunity_columns``)."""
     return _entity_rows(opportunities, columns)
-
-
-# ---- local sort and quick filter ------------------------------------------------------------
-def local_sort(rows: Sequence[Row], column_index: int, reverse: bool = False) -> list[Row]:
-    """Rows ordered by one column; blanks last either way; ties keep their order (stable).
-
-    Keys of one column normally share a type; if a column mixes them (an unknown value type),
-    the order falls back to (type name, text) instead of failing.
-    """
-    present = [row for row in rows if row.sort_keys[column_index] is not None]
-    blank = [row for row in rows if row.sort_keys[column_index] is None]
-    try:
-        ordered = sorted(present, key=lambda row: row.sort_keys[column_index], reverse=reverse)
-    except TypeError:
-        ordered = sorted(present, key=lambda row: _any_key(row.sort_keys[column_index]), reverse=reverse)
-    ordered.extend(blank)
-    return ordered
-
-
-def _any_key(key: Any) -> tuple[str, str]:
-    return type(key).__name__, str(key)
-
-
-def local_filter(rows: Sequence[Row], text: str) -> list[Row]:
-    """Rows whose cells contain every word of ``text`` (case-insensitive; any cell per word)."""
-    words = sorted(set(text.casefold().split()), key=len, reverse=True)
-    if not words:
-        return list(rows)
-    join = "\x1f".join  # a separator no cell contains: a word never spans two cells
-    first, rest = words[0], words[1:]  # the longest word rules out most rows on its own
-    if not rest:
-        return [row for row in rows if first in join(row.cells).casefold()]
-    hits = []
-    for row in rows:
-        haystack = join(row.cells).casefold()
-        if first in haystack and all(word in haystack for word in rest):
-            hits.append(row)
-    return hits

@@ -1,36 +1,53 @@
-"""One person, company or opportunity: every field value grouped by kind and by list, the
-lists it is on, its notes, reminders and recent interactions.
+"""One person, company or opportunity: every field value grouped by kind and by list, the lists
+it is on, its notes, reminders and recent interactions — with a cursor over the lines that can
+be acted on (a field, a list, a note).
 
 Opened for one entity at a time (``enter`` on a row), so the expensive reads happen only for
-the entity in focus. The four parts load in parallel workers and fill in as they arrive; a
-part that fails says so in place, and the others still show. Everything shown is CRM data and
-is rendered as plain ``Text`` (never markup).
+the entity in focus. The parts load at once (``DetailSource``) and fill in as they arrive; a
+part that fails says so in place, and the others still show. ``j``/``k`` move between the lines
+that can be acted on, ``enter`` opens (a list) or unfolds (a long note), and other features bind
+their keys to what is under the cursor (``focused_item``). Everything shown is CRM data and is
+rendered as plain ``Text`` (never markup).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from ..data.cursors import EntityKind
-from ..data.detail import EntityProfile, InteractionView, NoteView, ReminderView
+from ..data.dates import relative
+from ..data.detail import EntityProfile, FieldGroup, FieldLine, InteractionView, ListMembership, NoteView, ReminderView
 from ..data.links import RecordLink
+from ..data.rows import cell_width
 from ..data.session import AffinitySession
-from ..data.sources import DetailSource
+from ..data.sources import DetailSource, EntriesSource, ListSummary
+from ..widgets.detail_items import DetailBody, Line, Section
 from ..widgets.status_line import StatusLine
 from .notices import notify_failure
 from .record_actions import RecordActions
 
 STATUS_STYLES = {"overdue": "bold red", "active": "yellow", "completed": "dim"}
+SECTIONS = ("fields", "lists", "notes", "reminders", "interactions")
+NOTE_FOLD_LINES = 8
+"""A note longer than this shows its first lines; ``enter`` unfolds it."""
+NAME_WIDTH_MAX = 32
+
+
+@dataclass(frozen=True, slots=True)
+class FieldItem:
+    """A field line under the cursor, with the group (list entry) it belongs to."""
+
+    group: FieldGroup
+    line: FieldLine
 
 
 class DetailScreen(RecordActions):
@@ -38,51 +55,80 @@ class DetailScreen(RecordActions):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="detail.back"),
         Binding("R", "refresh", "Refresh", show=False, id="detail.refresh"),
-        Binding("j,down", "scroll('down')", "Scroll down", show=False, id="detail.down"),
-        Binding("k,up", "scroll('up')", "Scroll up", show=False, id="detail.up"),
-        Binding("g,home", "scroll('home')", "Top", show=False, id="detail.top"),
-        Binding("G,end", "scroll('end')", "Bottom", show=False, id="detail.bottom"),
+        Binding("j,down", "move(1)", "Next line", show=False, id="detail.down"),
+        Binding("k,up", "move(-1)", "Previous line", show=False, id="detail.up"),
+        Binding("pagedown,ctrl+d", "move(10)", "Page down", show=False, id="detail.page-down"),
+        Binding("pageup,ctrl+u", "move(-10)", "Page up", show=False, id="detail.page-up"),
+        Binding("g,home", "ends(False)", "Top", show=False, id="detail.top"),
+        Binding("G,end", "ends(True)", "Bottom", show=False, id="detail.bottom"),
+        Binding("enter", "activate", "Open / unfold", id="detail.open"),
         Binding("f", "toggle_empty", "Empty fields", id="detail.empty-fields"),
+        Binding("s", "status", "Status", id="detail.status"),
+        Binding("e", "edit_field", "Edit field", id="detail.edit-field"),
+        Binding("a", "add_to_list", "Add to a list", id="detail.add-to-list"),
     ]
 
-    def __init__(self, session: AffinitySession, kind: str, entity_id: int, *, title: str = "") -> None:
+    def __init__(self, session: AffinitySession, kind: str, entity_id: int, *, title: str = "",
+                 list_id: int | None = None, entry_id: int | None = None) -> None:
         super().__init__()
         self.session = session
-        self.source = DetailSource(session, kind, entity_id)  # type: ignore[arg-type]
+        self.source = DetailSource(session, kind, entity_id, list_id=list_id,  # type: ignore[arg-type]
+                                   entry_id=entry_id)
         self.kind: EntityKind = self.source.kind
         self.entity_id = entity_id
         self.entity_title = title
         self.profile: EntityProfile | None = None
+        self.notes: list[NoteView] | None = None
+        self.reminders: list[ReminderView] | None = None
         self.show_empty = False
+        self.unfolded: set[int] = set()
+        """Notes shown whole."""
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="detail-body"):
-            yield Static(id="detail-title", classes="detail-title")
-            yield Static(id="detail-fields", classes="detail-section")
-            yield Static(id="detail-lists", classes="detail-section")
-            yield Static(id="detail-notes", classes="detail-section")
-            yield Static(id="detail-reminders", classes="detail-section")
-            yield Static(id="detail-interactions", classes="detail-section")
+        with DetailBody(id="detail-body"):
+            yield Static(id="detail-title", classes="detail-title", markup=False)
+            for name in SECTIONS:
+                yield Section(id=f"detail-{name}")
         yield StatusLine(self.session.rate, id="status")
         yield Footer()
 
-    def on_mount(self) -> None:
+    @property
+    def body(self) -> DetailBody:
+        return self.query_one("#detail-body", DetailBody)
+
+    def section(self, name: str) -> Section:
+        return self.query_one(f"#detail-{name}", Section)
+
+    def section_text(self, name: str) -> str:
+        """A part as plain text (``title`` or one of ``SECTIONS``)."""
+        if name == "title":
+            rendered = self.query_one("#detail-title", Static).render()
+            return getattr(rendered, "plain", str(rendered))
+        return self.section(name).text()
+
+    def focused_item(self) -> object | None:
+        """What the cursor is on: a `FieldItem`, a `ListMembership`, a `NoteView`, a
+        `ReminderView`, … (None before anything selectable has loaded)."""
+        return self.body.focused
+
+    async def on_mount(self) -> None:
+        self.on_mount_triage()
         self.sub_title = f"{self.source.kind_word}: {self.entity_title}"
         self._show_title()
-        self.query_one("#detail-body").focus()
-        self.load_all()
+        await self.load_all()
 
-    def _set(self, part: str, renderable: RenderableType) -> None:
-        self.query_one(f"#detail-{part}", Static).update(renderable)
+    async def _fill(self, name: str, heading: RenderableType | None, lines: Sequence[Line] = ()) -> None:
+        await self.body.fill(self.section(name), heading, lines)
 
     def _say(self, message: str) -> None:
         self.query_one(StatusLine).message = message
 
     # ---- loading ---------------------------------------------------------------------------
-    def load_all(self) -> None:
-        for part in ("fields", "lists", "notes", "reminders", "interactions"):
-            self._set(part, Text(f"{part.capitalize()}: loading…", style="dim"))
+    async def load_all(self) -> None:
+        for name in SECTIONS:
+            if name != "interactions" or self.source.has_interactions:
+                await self._fill(name, Text(f"{name.capitalize()}: loading…", style="dim"))
         self._say(f"Loading {self.entity_title or self.kind}…")
         self.load_profile()
         self.load_notes()
@@ -95,46 +141,62 @@ class DetailScreen(RecordActions):
             profile = await self.source.load_profile()
         except Exception as error:  # noqa: BLE001
             notify_failure(self, error)
-            self._set("fields", Text(f"Fields: could not load ({getattr(error, 'title', 'error')})", style="red"))
-            self._set("lists", Text(""))
+            await self._fill("fields", _failed("Fields", error))
+            await self._fill("lists", None)
             return
         self.profile = profile
         self.entity_title = profile.name or self.entity_title
         self.sub_title = f"{self.source.kind_word}: {self.entity_title}"
         self._show_title()
-        self._show_fields()
-        self._set("lists", _lists_renderable(profile))
+        await self._show_fields()
+        await self._fill("lists", *_lists_lines(profile))
         self._say(f"{self.source.kind_word} {self.entity_id}")
 
     @work(exclusive=True, group="detail-notes", exit_on_error=False)
     async def load_notes(self) -> None:
         try:
-            notes = await self.source.load_notes()
+            self.notes = await self.source.load_notes()
         except Exception as error:  # noqa: BLE001
-            self._set("notes", _failed("Notes", error))
+            await self._fill("notes", _failed("Notes", error))
             return
-        self._set("notes", _notes_renderable(notes))
+        await self.show_notes()
+
+    async def show_notes(self) -> None:
+        """Redraw the notes (after a note was added, edited, deleted or unfolded)."""
+        if self.notes is not None:
+            await self._fill("notes", *_notes_lines(self.notes, self.unfolded))
 
     @work(exclusive=True, group="detail-reminders", exit_on_error=False)
     async def load_reminders(self) -> None:
         try:
-            reminders = await self.source.load_reminders()
+            self.reminders = await self.source.load_reminders()
         except Exception as error:  # noqa: BLE001
-            self._set("reminders", _failed("Reminders", error))
+            await self._fill("reminders", _failed("Reminders", error))
             return
-        self._set("reminders", _reminders_renderable(reminders))
+        await self.show_reminders()
+        try:  # owners the session could not name yet: one more request, then only their cells
+            named = await self.source.owner_names(self.reminders)
+        except Exception:  # noqa: BLE001 - they stay shown as #id
+            return
+        if named is not None:
+            self.reminders = named
+            await self.show_reminders()
+
+    async def show_reminders(self) -> None:
+        """Redraw the reminders (after one was added or changed)."""
+        if self.reminders is not None:
+            await self._fill("reminders", *_reminders_lines(self.reminders, self.session))
 
     @work(exclusive=True, group="detail-interactions", exit_on_error=False)
     async def load_interactions(self) -> None:
         if not self.source.has_interactions:
-            self._set("interactions", Text(""))
             return
         try:
             items = await self.source.load_interactions()
         except Exception as error:  # noqa: BLE001
-            self._set("interactions", _failed("Recent interactions", error))
+            await self._fill("interactions", _failed("Recent interactions", error))
             return
-        self._set("interactions", _interactions_renderable(items))
+        await self._fill("interactions", *_interactions_lines(items))
 
     # ---- rendering -------------------------------------------------------------------------
     def _show_title(self) -> None:
@@ -146,103 +208,197 @@ class DetailScreen(RecordActions):
                 bits.append(profile.person_type)
             bits += list(profile.emails[:3]) + list(profile.domains[:3])
             text.append("\n" + " · ".join(bits), style="dim")
-        self._set("title", text)
+        self.query_one("#detail-title", Static).update(text)
 
-    def _show_fields(self) -> None:
+    async def _show_fields(self) -> None:
         if self.profile is not None:
-            self._set("fields", _fields_renderable(self.profile, show_empty=self.show_empty))
+            await self._fill("fields", None, _field_lines(self.profile, show_empty=self.show_empty))
 
     # ---- actions ---------------------------------------------------------------------------
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    def action_refresh(self) -> None:
-        self.load_all()
+    async def action_refresh(self) -> None:
+        await self.load_all()
 
-    def action_scroll(self, where: str) -> None:
-        body = self.query_one("#detail-body", VerticalScroll)
-        {"down": body.scroll_down, "up": body.scroll_up, "home": body.scroll_home,
-         "end": body.scroll_end}[where](animate=False)
+    def action_move(self, step: int) -> None:
+        self.body.move(step)
 
-    def action_toggle_empty(self) -> None:
+    def action_ends(self, end: bool) -> None:
+        self.body.to_end(end)
+
+    async def action_activate(self) -> None:
+        item = self.focused_item()
+        if isinstance(item, NoteView):
+            self.unfolded ^= {int(item.id)}
+            await self.show_notes()
+        elif isinstance(item, ListMembership):
+            self._open_list(item)
+
+    def _open_list(self, membership: ListMembership) -> None:
+        from .entries import ListEntriesScreen
+
+        lst = self.session.lists.get(int(membership.list_id)) or ListSummary(
+            id=membership.list_id, name=membership.name, type="unknown", owner_id=None, is_public=False, size=None)
+        self.app.push_screen(ListEntriesScreen(self.session, EntriesSource(self.session, lst)))
+
+    async def action_toggle_empty(self) -> None:
         self.show_empty = not self.show_empty
-        self._show_fields()
+        await self._show_fields()
         self.notify("Showing empty fields too." if self.show_empty else "Hiding empty fields.", timeout=2)
 
     def record_link(self) -> RecordLink | None:
         return self.source.link()
 
+    # ---- triage: Status, field edits, list membership --------------------------------------
+    def _entry_in_focus(self) -> tuple[int, int] | None:
+        """(list id, entry id) of the list entry the cursor is in: the field's list, the list
+        line's entry, else the record's only list entry."""
+        item = self.focused_item()
+        if isinstance(item, FieldItem) and item.group.list_id is not None and item.group.entry_id is not None:
+            return int(item.group.list_id), int(item.group.entry_id)
+        if isinstance(item, ListMembership) and item.entry_ids:
+            return int(item.list_id), int(item.entry_ids[0])
+        entries = [(int(g.list_id), int(g.entry_id)) for g in (self.profile.groups if self.profile else ())
+                   if g.list_id is not None and g.entry_id is not None]
+        return entries[0] if len(entries) == 1 else None
+
+    async def action_status(self) -> None:
+        """``s``: move the list entry in focus to another Status."""
+        from .triage import EntryPick, change_status
+
+        where = self._entry_in_focus()
+        if where is None:
+            self.notify("Put the cursor on a list's field or on a list to move that entry.", title="Status",
+                        markup=False)
+            return
+        await change_status(self, self.session, where[0], [EntryPick(where[1], self.entity_title)],
+                            entity_type=self.kind)
+
+    async def action_edit_field(self) -> None:
+        """``e``: edit the field under the cursor (a list field; others say why not)."""
+        from .triage import EntryPick, edit_field
+
+        item = self.focused_item()
+        if not isinstance(item, FieldItem):
+            self.notify("Put the cursor on a field to edit it.", title="Edit", markup=False)
+            return
+        if item.group.list_id is None or item.group.entry_id is None:
+            kind = {"enriched": "enriched data that Affinity fills in",
+                    "relationship-intelligence": "worked out by Affinity from emails and meetings"}.get(
+                item.group.kind, "a field of the record, edited from a list it is on")
+            self.notify(f"{item.line.name} cannot be edited here: it is {kind}.", title="Edit", markup=False)
+            return
+        await edit_field(self, self.session, int(item.group.list_id), item.line.field_id,
+                         [EntryPick(int(item.group.entry_id), self.entity_title)])
+
+    async def action_add_to_list(self) -> None:
+        """``a``: put this person or company on a list (or a pipeline)."""
+        from .triage import add_to_list
+
+        await add_to_list(self, self.session, self.kind, self.entity_id, self.entity_title)
+
+    def on_mount_triage(self) -> None:
+        """Follow writes to this record's list entries: its fields and lists are read again."""
+        from ..data.writes.entries import EntryAdded, EntryChanged, EntryRemoved
+
+        def changed(effect: object) -> None:
+            profile = self.profile
+            if profile is None:
+                return
+            entries = {int(g.entry_id) for g in profile.groups if g.entry_id is not None}
+            if isinstance(effect, EntryChanged | EntryRemoved) and effect.entry_id in entries:
+                self.load_profile()
+            elif isinstance(effect, EntryAdded) and effect.entity_id == self.entity_id:
+                self.load_profile()
+
+        self._unsubscribe_triage = self.session.changes.subscribe(changed)
+
+    def on_unmount(self) -> None:
+        unsubscribe = getattr(self, "_unsubscribe_triage", None)
+        if unsubscribe is not None:
+            unsubscribe()
+
+
+# ---- what each section shows -------------------------------------------------------------------
 def _heading(title: str, note: str = "") -> Text:
     return Text.assemble((title, "bold underline"), (f"  {note}" if note else "", "dim"))
 
 
 def _failed(title: str, error: BaseException) -> Text:
     reason = getattr(error, "title", None) or "could not load"
-    return Text.assemble((title, "bold underline"), (f"  {reason}", "red"))
+    return Text.assemble((title, "bold underline"), (f"  {reason} (R tries again)", "red"))
 
 
-def _fields_renderable(profile: EntityProfile, *, show_empty: bool) -> RenderableType:
-    parts: list[RenderableType] = []
+def _field_lines(profile: EntityProfile, *, show_empty: bool) -> list[Line]:
+    out: list[Line] = []
     for group in profile.groups:
         lines = group.fields if show_empty else group.filled
         hidden = len(group.fields) - len(lines)
         note = group.status_text
         if hidden and not note:
             note = f"{hidden} empty hidden (f shows them)"
-        parts.append(_heading(group.title, note))
-        if lines:
-            table = Table(show_header=False, box=None, padding=(0, 2), expand=False)
-            table.add_column("field", style="cyan", no_wrap=True, max_width=32)
-            table.add_column("value", overflow="fold")
-            for line in lines:
-                table.add_row(Text(line.name), Text(line.text, style=line.style or ("dim" if line.empty else "")))
-            parts.append(table)
-        parts.append(Text(""))
-    return Group(*parts) if parts else Text("No fields.", style="dim")
+        if out:
+            out.append(Line(Text("")))
+        out.append(Line(_heading(group.title, note)))
+        width = min(NAME_WIDTH_MAX, max((cell_width(line.name) for line in lines), default=0))
+        for line in lines:
+            name = line.name if cell_width(line.name) <= width else line.name[: width - 1] + "…"
+            text = Text.assemble((name + " " * (width - cell_width(name)), "cyan"), "  ",
+                                 (line.text, line.style or ("dim" if line.empty else "")))
+            out.append(Line(text, FieldItem(group, line)))
+    if not out:
+        out.append(Line(Text("No fields.", style="dim")))
+    return out
 
 
-def _lists_renderable(profile: EntityProfile) -> RenderableType:
-    if not profile.lists:
-        return Group(_heading("Lists"), Text("Not on any list.", style="dim"), Text(""))
-    names = Text(", ".join(m.name for m in profile.lists))
+def _lists_lines(profile: EntityProfile) -> tuple[Text, list[Line]]:
     note = "" if profile.lists_complete else "(some lists could not be read)"
-    return Group(_heading("Lists", note), names, Text(""))
+    if not profile.lists:
+        return _heading("Lists", note), [Line(Text("Not on any list.", style="dim"))]
+    return _heading("Lists", note + ("  enter opens" if not note else "")), \
+        [Line(Text(m.name), m) for m in profile.lists]
 
 
-def _notes_renderable(notes: Sequence[NoteView]) -> RenderableType:
+def _notes_lines(notes: Sequence[NoteView], unfolded: set[int]) -> tuple[Text, list[Line]]:
     if not notes:
-        return Group(_heading("Notes"), Text("No notes.", style="dim"), Text(""))
-    parts: list[RenderableType] = [_heading("Notes", f"{len(notes)} newest first")]
+        return _heading("Notes"), [Line(Text("No notes.", style="dim"))]
+    lines: list[Line] = []
     for note in notes:
-        parts.append(Text.assemble((note.created, "bold"), "  ", (note.creator_name, "cyan"),
-                                   (" (edited)" if note.edited else "", "dim")))
-        parts.append(Text(note.text))
-        parts.append(Text(""))
-    return Group(*parts)
+        head = Text.assemble((note.created, "bold"), "  ", (note.creator_name, "cyan"),
+                             (" (edited)" if note.edited else "", "dim"))
+        body_lines = note.text.splitlines() or [""]
+        folded = len(body_lines) > NOTE_FOLD_LINES and int(note.id) not in unfolded
+        shown = "\n".join(body_lines[:NOTE_FOLD_LINES]) if folded else note.text
+        parts: list[RenderableType] = [head, Text(shown)]
+        if folded:
+            parts.append(Text(f"… {len(body_lines) - NOTE_FOLD_LINES} more lines (enter unfolds)", style="dim italic"))
+        lines.append(Line(Group(*parts, Text("")), note))
+    return _heading("Notes", f"{len(notes)} newest first"), lines
 
 
-def _reminders_renderable(reminders: Sequence[ReminderView]) -> RenderableType:
-    if not reminders:
-        return Group(_heading("Reminders"), Text("No reminders.", style="dim"), Text(""))
-    table = Table(show_header=False, box=None, padding=(0, 2))
-    table.add_column("due", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    table.add_column("what")
-    table.add_column("owner", style="cyan", no_wrap=True)
-    for r in reminders:
-        table.add_row(Text(r.due), Text(r.status, style=STATUS_STYLES.get(r.status, "")),
-                      Text(r.content + (f"  ({r.recurrence})" if r.recurrence else "")), Text(r.owner_name))
-    return Group(_heading("Reminders"), table, Text(""))
+def _reminders_lines(reminders: Sequence[ReminderView], session: AffinitySession) -> tuple[Text, list[Line]]:
+    open_ones = [r for r in reminders if r.status != "completed"]
+    done = len(reminders) - len(open_ones)
+    note = f"{done} completed" if done else ""
+    if not open_ones:
+        return _heading("Reminders", note), [Line(Text("No open reminders.", style="dim"))]
+    now = session.clock()
+    lines = []
+    for r in open_ones:
+        text = Text.assemble((f"{r.due}  ({relative(r.due_at, now)})", STATUS_STYLES.get(r.status, "")), "  ",
+                             r.content + (f"  ({r.recurrence})" if r.recurrence else ""), "  ",
+                             (r.owner_name, "cyan"))
+        lines.append(Line(text, r))
+    return _heading("Reminders", note), lines
 
 
-def _interactions_renderable(items: Sequence[InteractionView]) -> RenderableType:
+def _interactions_lines(items: Sequence[InteractionView]) -> tuple[Text, list[Line]]:
     if not items:
-        return Group(_heading("Recent interactions"), Text("None in the last year.", style="dim"), Text(""))
-    table = Table(show_header=False, box=None, padding=(0, 2))
-    table.add_column("when", no_wrap=True)
-    table.add_column("kind", no_wrap=True, style="magenta")
-    table.add_column("subject")
-    table.add_column("with", style="dim")
+        return _heading("Recent interactions"), [Line(Text("None in the last year.", style="dim"))]
+    lines = []
     for it in items:
-        table.add_row(Text(it.when), Text(it.kind), Text(it.subject), Text(", ".join(it.participants[:4])))
-    return Group(_heading("Recent interactions", "last 12 months"), table, Text(""))
+        who = ", ".join(it.participants[:4])
+        lines.append(Line(Text.assemble((it.when, ""), "  ", (f"{it.kind:<7}", "magenta"), "  ", it.subject,
+                                        ("  " + who if who else "", "dim"))))
+    return _heading("Recent interactions", "last 12 months"), lines

@@ -8,6 +8,7 @@ replaces the source when the user types a new filter or search. It never talks t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on, work
@@ -30,6 +31,11 @@ from .notices import notify_failure
 from .record_actions import RecordActions
 
 
+AUTO_RESUME_SECONDS = 120
+"""A load refused by Affinity's rate limit starts again by itself after a wait this short; after
+a longer one the notification says how long, and R starts it."""
+
+
 class TableScreen(RecordActions):
     """A screen whose body is one `LazyTable` (``#table``) filled from ``self.source``."""
 
@@ -37,7 +43,7 @@ class TableScreen(RecordActions):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="screen.back"),
         Binding("R", "refresh", "Refresh", show=False, id="screen.refresh"),
-        Binding("s", "sort", "Sort", id="screen.sort"),
+        Binding("S", "sort", "Sort", id="screen.sort"),
         Binding("f", "find", "Find in loaded", id="screen.find"),
         Binding("x", "clear", "Clear filter/find", show=False, id="screen.clear"),
         Binding("e", "export", "Export CSV", show=False, id="screen.export"),
@@ -104,8 +110,12 @@ class TableScreen(RecordActions):
         self.say(source.status_text(loaded=len(table.loaded_rows), shown=len(table.rows),
                                     quick_filter=table.quick_filter))
 
-    def failed(self, error: BaseException) -> None:
+    def failed(self, error: BaseException, *, retry: Callable[[], object] | None = None) -> None:
+        """Say what went wrong; after a short rate-limit wait, ``retry`` runs by itself."""
         notify_failure(self, error)
+        wait = getattr(error, "retry_after", None)
+        if retry is not None and isinstance(wait, int | float) and 0 < wait <= AUTO_RESUME_SECONDS:
+            self.set_timer(float(wait) + 0.25, retry)
 
     # ---- the source ------------------------------------------------------------------------
     def use(self, source: TableSource) -> None:
@@ -136,7 +146,7 @@ class TableScreen(RecordActions):
         except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash
             if source is self.source:
                 table.loading_more = False
-                self.failed(error)
+                self.failed(error, retry=lambda: self.reload() if self.source is source else None)
                 table.empty_text = f"{source.failed_text}: press R to try again."
                 self.say(source.failed_text)
             return
@@ -153,9 +163,7 @@ class TableScreen(RecordActions):
 
     def _rows_changed(self, rows: list[Row]) -> None:
         """Rows the source filled in after the first page (the same keys, new cells)."""
-        table = self.table
-        by_key = {row.key: row for row in rows}
-        table.set_rows([by_key.get(row.key, row) for row in table.loaded_rows])
+        self.table.replace_rows(rows)
         self.report()
 
     def _page_done(self, has_more: bool) -> None:
@@ -181,7 +189,7 @@ class TableScreen(RecordActions):
         except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash
             if source is self.source:
                 table.loading_more = False
-                self.failed(error)
+                self.failed(error, retry=lambda: self._load_next() if self.source is source else None)
                 self.report()
             return
         if source is not self.source:  # a newer query replaced this one meanwhile
@@ -311,7 +319,7 @@ class TableScreen(RecordActions):
             table.apply_quick_filter(text)
             if text:
                 self.notify(f"{len(table.rows):,} of the {len(table.loaded_rows):,} loaded {self.what} "
-                            f"contain “{_short(text)}” (searched on this machine; x clears).",
+                            f"contain “{_short(text)}” (searched on your computer; x clears).",
                             title="Find in loaded rows", markup=False)
             self.report()
 

@@ -1,10 +1,9 @@
-"""Compact table rows from SDK models, column sizing, local sort and quick filter."""
+"""Compact table rows from SDK models, column sizing, and the sort keys of text."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from affinity import AsyncAffinity
@@ -24,8 +23,6 @@ from affinity_tui.data.rows import (
     company_rows,
     entry_columns,
     entry_rows,
-    local_filter,
-    local_sort,
     opportunity_columns,
     opportunity_rows,
     person_columns,
@@ -97,39 +94,6 @@ async def test_person_company_and_opportunity_rows(client: AsyncAffinity, emu: E
     assert orow.cells == (emu.store.opportunities[orow.entity_id].name,) and orow.entity_type == "opportunity"
 
 
-def make_rows(keys: list[Any]) -> list[Row]:
-    return [Row(key=i, entity_type="company", entity_id=i, cells=(str(k),), styles=(None,), sort_keys=(k,))
-            for i, k in enumerate(keys)]
-
-
-def test_local_sort_is_stable_with_blanks_last_both_ways() -> None:
-    rows = make_rows([3.0, None, 1.0, 3.0, None, 2.0])
-    up = local_sort(rows, 0)
-    assert [r.key for r in up] == [2, 5, 0, 3, 1, 4]
-    down = local_sort(rows, 0, reverse=True)
-    assert [r.key for r in down] == [0, 3, 5, 2, 1, 4]
-    mixed = local_sort(make_rows(["b", 2.0, None, "a"]), 0)  # an unknown type mixing keys
-    assert [r.key for r in mixed][-1] == 2 and len(mixed) == 4
-
-
-def test_local_sort_by_date_and_rank() -> None:
-    dates = make_rows([datetime(2026, 1, 2, tzinfo=UTC), datetime(2025, 5, 1, tzinfo=UTC)])
-    assert [r.key for r in local_sort(dates, 0)] == [1, 0]
-    ranks = make_rows([(7.0, "passed"), (1.0, "sourced"), (3.0, "diligence")])
-    assert [r.cells[0] for r in local_sort(ranks, 0)][0] == str((1.0, "sourced"))
-
-
-def test_local_filter_matches_every_word_in_any_cell() -> None:
-    rows = [Row(key=1, entity_type="company", entity_id=1, cells=("Blueforge", "Series A", "Berlin, Germany"),
-                styles=(None,) * 3, sort_keys=(None,) * 3),
-            Row(key=2, entity_type="company", entity_id=2, cells=("Oakpay", "Seed", "Paris, France"),
-                styles=(None,) * 3, sort_keys=(None,) * 3)]
-    assert [r.key for r in local_filter(rows, "blue")] == [1]
-    assert [r.key for r in local_filter(rows, "SEED paris")] == [2]
-    assert local_filter(rows, "seed berlin") == []
-    assert local_filter(rows, "   ") == rows
-
-
 def test_column_width_counts_terminal_cells() -> None:
     assert cell_width("abc") == 3 and cell_width("日本") == 4 and cell_width("e\u0301") == 1
     column = Column("name", "Name", "name", "name", 6)
@@ -143,6 +107,6 @@ def test_text_sorts_casefolded_in_code_point_order() -> None:
 
     words = ["banana", "Apple", "cherry — B", "cherry — a", "ÄRGER"]
     keys = [format_value({"type": "text", "data": w}).sort_key for w in words]
-    rows = make_rows(keys)
-    assert [words[r.key] for r in local_sort(rows, 0)] == ["Apple", "banana", "cherry — a", "cherry — B", "ÄRGER"]
-    assert sorted(words, key=str.casefold) == [words[r.key] for r in local_sort(rows, 0)]
+    ordered = [words[i] for i in sorted(range(len(words)), key=keys.__getitem__)]
+    assert ordered == ["Apple", "banana", "cherry — a", "cherry — B", "ÄRGER"]
+    assert sorted(words, key=str.casefold) == ordered

@@ -72,6 +72,7 @@ async def test_palette_goes_to_a_list_by_name(app: AffinityApp, emulator: Emulat
     portfolio = entries(emulator, PORTFOLIO)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        emulator.log.clear()
         await pilot.press("ctrl+p")
         await until(pilot, lambda: isinstance(app.screen, CommandPalette), what="the command palette")
         await pilot.press(*"Portfolio")
@@ -84,6 +85,7 @@ async def test_palette_goes_to_a_list_by_name(app: AffinityApp, emulator: Emulat
 
         hit = f"Go to list: Portfolio\n{len(portfolio)} entries"
         await until(pilot, lambda: highlighted_hit() == hit, what="the Portfolio hit")
+        assert emulator.log.entries == []  # the lists were read once, by the lists screen
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ListEntriesScreen), what="the Portfolio entries")
         await settle(pilot)
@@ -132,3 +134,24 @@ async def test_help_shows_the_keys_of_the_user_keymap(session: AffinitySession) 
     async with app.run_test(size=SIZE) as pilot:
         text = await open_help(app, pilot)
         assert re.search(r"^\s*p\s+People\s+go\.people\s*$", text, re.MULTILINE), text
+
+
+async def test_the_palette_runs_a_key_of_the_screen_in_view_by_its_name(app: AffinityApp, emulator: Emulator) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # the Deal Pipeline
+        await until(pilot, lambda: isinstance(app.screen, ListEntriesScreen))
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette), what="the command palette")
+        await pilot.press(*"Key: Filter")
+
+        def hits() -> list[str]:
+            results = app.screen.query_one(CommandList)
+            return [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)]
+
+        await until(pilot, lambda: any(h.startswith("Key: Filter") for h in hits()), what="the filter key")
+        assert any("press / (entries.filter)" in h for h in hits())
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ListEntriesScreen) and app.screen.filter_bar.display,
+                    what="the filter bar")

@@ -1,7 +1,10 @@
-"""SVG snapshot of LazyTable (``pytest --snapshot-update`` to accept a deliberate change).
+"""SVG snapshots of LazyTable (``pytest --snapshot-update`` to accept a deliberate change), with
+no stylesheet: the widget's own ``DEFAULT_CSS`` is its look.
 
 One picture of everything the table draws: the header with a sort arrow, right-aligned numbers,
 styled cells, a cell with markup shown literally, zebra stripes, the cursor and "Loading more…".
+A second one at 80 cells, scrolled one column right: the name stays in place while the other
+columns scroll under it, and the last column seen is cut with an ellipsis.
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from typing import Any
 from textual.app import App, ComposeResult
 
 from affinity_tui.data.rows import Column, Row
-from affinity_tui.paths import styles_dir
 from affinity_tui.widgets import LazyTable
 
 COLUMNS = (
@@ -45,8 +47,6 @@ def rows(count: int) -> list[Row]:
 
 
 class TableApp(App[None]):
-    CSS_PATH = str(styles_dir() / "table.tcss")
-
     def compose(self) -> ComposeResult:
         yield LazyTable(COLUMNS, id="entries")
 
@@ -67,3 +67,12 @@ async def end_of_loaded_rows(pilot: Any) -> None:
 
 def test_lazy_table(snap_compare: Any) -> None:
     assert snap_compare(TableApp(), terminal_size=(100, 30), run_before=end_of_loaded_rows)
+
+
+async def scrolled_right(pilot: Any) -> None:
+    await pilot.press("l")
+    await pilot.pause()
+
+
+def test_lazy_table_narrow_and_scrolled(snap_compare: Any) -> None:
+    assert snap_compare(TableApp(), terminal_size=(80, 24), run_before=scrolled_right)

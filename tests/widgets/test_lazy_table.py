@@ -1,7 +1,9 @@
-"""LazyTable driven through a tiny host app: rendering, keys, paging, mouse, sort, quick filter."""
+"""LazyTable driven through a tiny host app (with no stylesheet: the widget brings its own look):
+rendering, keys, paging, mouse, sort, quick filter, horizontal scroll and narrow views."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -10,7 +12,6 @@ from textual.app import App, ComposeResult
 from textual.message import Message
 
 from affinity_tui.data.rows import Column, Row
-from affinity_tui.paths import styles_dir
 from affinity_tui.widgets import LazyTable
 
 SIZE = (100, 30)
@@ -28,8 +29,15 @@ WIDE_COLUMNS = (
     Column("name", "Name", "text", "builtin", 30),
     Column("amount", "Amount", "number", "field", 12, numeric=True),
     Column("owner", "Owner", "person", "field", 30),
-    Column("stage", "Stage", "ranked-dropdown", "field", 60),
+    Column("stage", "Stage", "ranked-dropdown", "field", 30),
+    Column("memo", "Memo", "text", "field", 40),
+    Column("sector", "Sector", "text", "field", 20),
+    Column("round", "Round", "text", "field", 10),
+    Column("moic", "MOIC", "number", "field", 11, numeric=True),
 )
+"""Twice as wide as the view: in 98 cells (a vertical scrollbar takes 2) the columns keep their
+widths (the view's edge cuts a text column) and start at 0, 32, 46, 78, 110, 152, 174, 186; the
+line is 199 cells, and Name stays in its 32 cells."""
 
 
 def row(key: int, name: str | None = None, amount: int | None = None, owner: str = "Ada", stage: str = "Lead") -> Row:
@@ -50,8 +58,6 @@ def page(start: int, count: int) -> list[Row]:
 
 
 class Host(App[None]):
-    CSS_PATH = str(styles_dir() / "table.tcss")
-
     def __init__(self, rows: Iterable[Row] = (), columns: Sequence[Column] = COLUMNS) -> None:
         super().__init__()
         self.initial_rows = list(rows)
@@ -161,6 +167,8 @@ async def test_cursor_line_is_the_only_highlighted_line() -> None:
         table = app.query_one(LazyTable)
         await pilot.press("j", "j")
         cursor_bg = table.get_component_rich_style("lazy-table--cursor").bgcolor
+        assert cursor_bg is not None and cursor_bg != table.rich_style.bgcolor  # DEFAULT_CSS
+        assert table.get_component_rich_style("lazy-table--header").bold
         backgrounds = [{seg.style.bgcolor for seg in table.render_line(y) if seg.style} for y in range(1, 6)]
         assert [cursor_bg in b for b in backgrounds] == [False, False, True, False, False]
 
@@ -364,7 +372,7 @@ async def test_quick_filter_includes_rows_appended_later() -> None:
         await pilot.pause()
         assert [r.key for r in table.rows] == [1, 3, 4, 6]
 
-        table.apply_quick_filter("acme r")  # narrowing
+        table.apply_quick_filter("acme rock")  # narrowing
         assert [r.key for r in table.rows] == [6]
         assert table.cursor_key == 6  # the old row is hidden: back to the top
 
@@ -375,6 +383,20 @@ async def test_quick_filter_includes_rows_appended_later() -> None:
 
         table.apply_quick_filter("")
         assert [r.key for r in table.rows] == [1, 2, 3, 4, 5, 6]
+
+
+async def test_quick_filter_finds_every_word_each_in_any_cell() -> None:
+    rows = [row(1, "Acme Corp", stage="Fintech"), row(2, "Acme Labs", stage="Biotech"), row(3, "Fintech Acme")]
+    app = Host(rows)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(LazyTable)
+        table.apply_quick_filter("acme fintech")
+        await pilot.pause()
+        assert [r.key for r in table.rows] == [1, 3]
+        table.apply_quick_filter("FINTECH corp")
+        assert [r.key for r in table.rows] == [1]
+        table.append_rows([row(4, "Corp of Acme", owner="fintech")])
+        assert [r.key for r in table.rows] == [1, 4]
 
 
 async def test_quick_filter_and_sort_together() -> None:
@@ -426,24 +448,113 @@ async def test_markup_and_control_characters_are_shown_literally() -> None:
         assert "[bold]x[/bold]" in app.export_screenshot()
 
 
-async def test_horizontal_scroll_keeps_the_header_aligned() -> None:
-    rows = [Row(k, "company", k, (f"Name {k}", str(k), f"Owner {k}", f"Stage {k}"), (None,) * 4, (k,) * 4) for k in range(40)]
-    app = Host(rows, columns=WIDE_COLUMNS)  # 140 cells wide in a 100-cell terminal
+def wide_row(k: int, owner: str | None = None) -> Row:
+    cells = (f"Name {k}", f"{k:,}", owner or f"Owner {k}", f"Stage {k}", f"Memo {k}", "Fintech", "Seed", f"{k}.5x")
+    return Row(k, "company", k, cells, (None,) * 8, (k,) * 8)
+
+
+async def test_the_name_column_stays_while_the_others_scroll_under_it() -> None:
+    app = Host([wide_row(k) for k in range(40)], columns=WIDE_COLUMNS)
     async with app.run_test(size=SIZE) as pilot:
         table = app.query_one(LazyTable)
         await pilot.press("l")
-        assert table.scroll_offset.x == 32  # the next column's left edge
+        assert table.scroll_offset.x == 14  # Owner's left edge (46) next to Name's 32 cells
         header, first = table.render_line(0).text, table.render_line(1).text
-        assert header.startswith("       Amount  Owner")
-        assert first.index("Owner 0") == header.index("Owner")
+        assert header.startswith(" Name".ljust(32) + " Owner ")
+        assert first.startswith(" Name 0".ljust(32) + " Owner 0 ")
+        assert first.index("Stage 0") == header.index("Stage")
         await pilot.press("G")
         header, last = table.render_line(0).text, table.render_line(BODY - 1).text
-        assert last.index("Owner 39") == header.index("Owner") and table.scroll_offset.y > 0
-        await pilot.press("l", "l", "l")  # clamped at the right edge
-        assert table.scroll_offset.x == table.max_scroll_x
-        await pilot.press("h", "h", "h", "h")
-        assert table.scroll_offset.x == 0
+        assert last.startswith(" Name 39 ") and table.scroll_offset.y > 0
+        assert last.index("Stage 39") == header.index("Stage")
+        await pilot.click(LazyTable, offset=(3, 0))  # the name, scrolled or not
+        assert table.sort_column == NAME
+        await pilot.click(LazyTable, offset=(35, 0))  # the column next to it: Owner
+        assert table.sort_column == OWNER
+        await pilot.press("right", "l", "l", "l", "l", "l", "l")  # clamped at the right edge
+        assert table.scroll_offset.x == table.max_scroll_x == 199 - 98
         assert table.render_line(0).text.startswith(" Name ")
+        await pilot.press("left")
+        assert table.scroll_offset.x == 110 - 32  # Memo next to Name
+        await pilot.press(*"hhhhhh")
+        assert table.scroll_offset.x == 0
+        assert table.render_line(0).text.startswith(" Name".ljust(32) + " " + "Amount".rjust(12) + "  Owner")
+
+
+async def test_a_scrolled_row_shows_exactly_the_cells_in_view() -> None:
+    from rich.cells import cell_len
+
+    rows = [wide_row(k, owner="漢字の会社名前") for k in range(40)]
+    app = Host(rows, columns=WIDE_COLUMNS)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(LazyTable)
+        assert " 漢字の会社名前 " in table.render_line(1).text
+        for x in (15, 16, 17, 18, 32):  # through Owner's wide characters, then at the next column
+            table.scroll_to(x=x, animate=False, force=True)
+            await pilot.pause()
+            line = table.render_line(1)
+            assert line.cell_length == cell_len(line.text) == table.size.width
+            assert line.text.startswith(" Name 0 ")
+            header = table.render_line(0).text
+            assert cell_len(line.text[:line.text.index("Stage")]) == cell_len(header[:header.index("Stage")])
+        table.scroll_to(x=16, animate=False, force=True)
+        await pilot.pause()
+        assert table.render_line(1).text[32:].startswith(" 字の会社名前 ")  # 漢 half hidden: a space
+
+
+DEAL_COLUMNS = (
+    Column("name", "Name", "text", "builtin", 28),
+    Column("status", "Status", "dropdown", "field", 10),
+    Column("owners", "Owners", "person-multi", "field", 28),
+    Column("amount", "Amount", "number", "field", 11, numeric=True),
+    Column("sector", "Sector", "text", "field", 27),
+    Column("lead", "Lead Investor", "text", "field", 23),
+    Column("memo", "Memo", "text", "field", 40),
+    Column("moic", "Target MOIC", "number", "field", 11, numeric=True),
+)
+
+
+async def test_at_80_columns_text_shrinks_and_numbers_are_whole_or_not_shown() -> None:
+    names = ("Northforge — Series A Extension", "Copperbio", "Harbordata — Seed")
+    rows = [Row(k, "opportunity", k,
+                (names[k % 3], "Diligence", "Ines Carvalho, Tom Whitfield", "$12,000,000", "Fintech",
+                 "Northzone Ventures", "Strong team, early traction", "12.5x"), (None,) * 8, (k,) * 8)
+            for k in range(30)]
+    whole = re.compile(r"\$12,000,000|12\.5x")
+    app = Host(rows, columns=DEAL_COLUMNS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(LazyTable)
+        view = table.scrollable_content_region.width
+        assert view == 78
+        header, first = table.render_line(0).text[:view], table.render_line(1).text[:view]
+        # Name and Owners gave up cells (with an ellipsis) so that Amount fits whole.
+        assert first == " Northforge — Series A Ex…  Diligence   Ines Carvalho, Tom Whit…  $12,000,000 "
+        assert header == " " + "Name".ljust(25) + "  Status".ljust(12) + "  Owners".ljust(26) + "       Amount "
+        for x in range(table.max_scroll_x + 1):  # every scroll position, not only column stops
+            table.scroll_to(x=x, animate=False, force=True)
+            await pilot.pause()
+            for y in range(1, 8):
+                seen = table.render_line(y).text[:view]
+                assert not re.search(r"\d", whole.sub("", seen)), (x, seen)  # no cut-off digits
+        await pilot.press(*"hhhhhhhh", "l", "l")
+        shown = table.render_line(1).text[:view]
+        assert "$12,000,000" in shown and "12.5x" not in shown
+        await pilot.press(*"llllll")
+        assert "12.5x" in table.render_line(1).text[:view]
+
+
+async def test_columns_fit_the_view_again_when_a_vertical_scrollbar_takes_cells() -> None:
+    app = Host(columns=DEAL_COLUMNS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(LazyTable)
+        amount = ("Acme", "Lead", "Ada", "$12,000,000", "", "", "", "")
+        table.append_rows([Row(1, "company", 1, amount, (None,) * 8, (1,) * 8)])
+        await pilot.pause()
+        assert table.render_line(1).text.endswith(" $12,000,000 ")  # 80 cells, no scrollbar
+        table.append_rows([Row(k, "company", k, amount, (None,) * 8, (k,) * 8) for k in range(2, 40)])
+        await pilot.pause()
+        assert table.scrollable_content_region.width == 78  # the bar came, with no resize event
+        assert table.render_line(1).text[:78].endswith(" $12,000,000 ")
 
 
 async def test_empty_loading_and_clear() -> None:
@@ -514,36 +625,6 @@ async def test_the_next_screenful_is_drawn_ahead_after_a_move() -> None:
         assert lines(table)[1].startswith(" Company 00029")
 
 
-def test_cutting_a_line_keeps_cells_and_blanks_a_split_wide_character() -> None:
-    from rich.style import Style
-
-    from affinity_tui.widgets.lazy_table import _cut
-
-    line = [("ab漢字cd", Style(), 8), ("xyz", Style(bold=True), 3)]  # cells: a b 漢漢 字字 c d x y z
-    assert "".join(s.text for s in _cut(line, 0, 11)) == "ab漢字cdxyz"
-    assert "".join(s.text for s in _cut(line, 3, 8)) == " 字cd"  # 漢 cut in two: a space
-    assert "".join(s.text for s in _cut(line, 1, 5)) == "b漢 "  # and 字 too
-    assert [(s.text, s.style) for s in _cut(line, 8, 10)] == [("xy", Style(bold=True))]
-
-
-async def test_a_scrolled_row_shows_exactly_the_cells_in_view() -> None:
-    from rich.cells import cell_len
-
-    rows = [Row(1, "company", 1, ("漢字の会社名前", "1", "Owner", "Stage"), (None, "green", None, None), (1,) * 4)]
-    app = Host(rows, columns=WIDE_COLUMNS)
-    async with app.run_test(size=SIZE) as pilot:
-        table = app.query_one(LazyTable)
-        assert table.render_line(1).text.startswith(" 漢字の会社名前 ")
-        for x in (1, 2, 3, 32):  # through the wide characters, then at the next column
-            table.scroll_to(x=x, animate=False, force=True)
-            await pilot.pause()
-            line = table.render_line(1)
-            assert line.cell_length == cell_len(line.text) == table.size.width
-            header = table.render_line(0).text
-            assert cell_len(line.text[:line.text.index("Owner")]) == cell_len(header[:header.index("Owner")])
-        assert table.render_line(1).text.startswith(" " * 12 + "1  Owner")  # the Amount column, right-aligned
-
-
 async def test_loaded_rows_are_not_tracked_by_the_garbage_collector() -> None:
     """Stored rows are plain tuples of plain values, so full collections never walk them."""
     import gc
@@ -556,5 +637,35 @@ async def test_loaded_rows_are_not_tracked_by_the_garbage_collector() -> None:
         # in an older generation may only be seen after its outer one, hence two collections.
         gc.collect()
         gc.collect()
-        assert not any(gc.is_tracked(row) for row in table._all)
+        stored = [table._index.packed(i) for i in range(len(table.rows))]
+        assert len(stored) == 201 and not any(gc.is_tracked(row) for row in stored)
         assert table.loaded_rows[-1] == tracked_extra and table.loaded_rows[-1].extra == {"email": "ada@example.com"}
+
+
+async def test_replace_rows_redraws_a_row_in_place_and_keeps_the_cursor() -> None:
+    app = Host(page(0, 30))
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(LazyTable)
+        table.move_cursor(5)
+        await pilot.pause()
+        table.replace_rows([row(5, "Renamed Co", 1)])
+        await pilot.pause()
+        assert table.cursor_row == 5 and table.current_row is not None
+        assert table.current_row.cells[0] == "Renamed Co"
+        assert any("Renamed Co" in text for text in lines(table))
+        assert len(table.loaded_rows) == 30
+
+
+async def test_space_marks_rows_and_marks_survive_a_sort() -> None:
+    app = Host(page(0, 30))
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(LazyTable)
+        await pilot.press("space", "space", "j", "space")
+        assert table.marked_keys == {0, 1, 3}
+        assert table.cursor_row == 4  # space moves down, so marking a run is space, space, space
+        table.sort_by(1, reverse=True)
+        assert table.marked_keys == {0, 1, 3}
+        assert [r.key for r in table.marked_rows()] == [0, 1, 3]
+        await pilot.press("space")  # unmarks nothing that was not marked: marks row under cursor
+        table.clear_marks()
+        assert table.marked_keys == frozenset()

@@ -19,7 +19,12 @@ from ..detail import (
     load_notes,
     load_profile,
     load_reminders,
+    person_names,
+    unnamed_owners,
+    with_owner_names,
 )
+from affinity.types import ListEntryId, ListId
+
 from ..links import RecordLink, record_link
 
 if TYPE_CHECKING:
@@ -31,10 +36,15 @@ KIND_WORDS: dict[str, str] = {"person": "Person", "company": "Company", "opportu
 class DetailSource:
     """Reads one entity's parts. Every method raises ``UserFacingError`` on failure."""
 
-    def __init__(self, session: AffinitySession, kind: EntityKind, entity_id: int) -> None:
+    def __init__(self, session: AffinitySession, kind: EntityKind, entity_id: int, *,
+                 list_id: int | None = None, entry_id: int | None = None) -> None:
         self.session = session
         self.kind: EntityKind = kind
         self.entity_id = int(entity_id)
+        self.list_id = list_id
+        """The list the entity was opened from (an opportunity's one list), if known."""
+        self.entry_id = entry_id
+        """Its entry on that list, if known: an opportunity's fields are then one request."""
         self.profile: EntityProfile | None = None
         """The last profile read (None until then)."""
 
@@ -49,17 +59,39 @@ class DetailSource:
         return self.kind != "opportunity"
 
     async def load_profile(self) -> EntityProfile:
+        """Name, emails or domains and every field value, grouped (one round trip); kept as
+        ``profile``."""
+        entry = None
+        if self.kind == "opportunity" and self.list_id is not None and self.entry_id is not None:
+            known = self.session.lists.get(self.list_id)
+            entry = (ListId(self.list_id), ListEntryId(self.entry_id), known.name if known is not None else "")
         async with self.session.reading() as client:
-            self.profile = await load_profile(client, self.kind, self.entity_id)  # type: ignore[arg-type]
+            self.profile = await load_profile(client, self.kind, self.entity_id,  # type: ignore[arg-type]
+                                              entry=entry)
         return self.profile
 
     async def load_notes(self) -> list[NoteView]:
+        """The newest notes, newest first, as plain text."""
         async with self.session.reading() as client:
             return await load_notes(client, self.kind, self.entity_id)  # type: ignore[arg-type]
 
     async def load_reminders(self) -> list[ReminderView]:
+        """The reminders (overdue, then active, then completed), owners named as far as the session
+        knows them (one request; `owner_names` fills in the rest)."""
         async with self.session.reading() as client:
-            return await load_reminders(client, self.kind, self.entity_id)  # type: ignore[arg-type]
+            return await load_reminders(client, self.kind, self.entity_id,  # type: ignore[arg-type]
+                                        known_names=self.session.names, lookup_names=False)
+
+    async def owner_names(self, views: list[ReminderView]) -> list[ReminderView] | None:
+        """``views`` with the owners the session could not name looked up (one request), or None
+        when there was nothing to look up."""
+        missing = unnamed_owners(views)
+        if not missing:
+            return None
+        async with self.session.reading() as client:
+            found = await person_names(client, missing)
+        self.session.names.update(found)
+        return with_owner_names(views, found)
 
     async def load_interactions(self) -> list[InteractionView]:
         """Emails and meetings of the last year (none for an opportunity, with no request)."""

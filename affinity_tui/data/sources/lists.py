@@ -71,6 +71,7 @@ class ListSummary:
         return tuple(v for v in self.views or () if v.type == "sheet")
 
     def view(self, view_id: int | None) -> SavedViewSummary | None:
+        """The saved view with this id, if it is known; None for None."""
         return next((v for v in self.views or () if view_id is not None and int(v.id) == view_id), None)
 
 
@@ -185,6 +186,8 @@ class ListDirectory:
                      for p in page.data}
         except Exception:  # noqa: BLE001 - only the owner cells fail
             names = None
+        if names:
+            self._session.names.update(names)
         lists = self._lists or {}
         changed = []
         for lst in list(lists.values()):
