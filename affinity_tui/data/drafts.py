@@ -48,6 +48,7 @@ class NoteDraftStore:
         self.directory = directory if directory is not None else state_dir() / DIR_NAME
 
     def path_for(self, tenant_id: int, kind: str, entity_id: int) -> Path:
+        """The file of this entity's draft. Raises ``ValueError`` for a kind that is not an entity."""
         if kind not in KINDS:
             raise ValueError(f"not an entity kind: {kind!r}")
         return self.directory / f"{int(tenant_id)}-{kind}-{int(entity_id)}.json"

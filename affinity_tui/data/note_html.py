@@ -13,7 +13,8 @@ paragraph                   ``<p>…</p>``; a line break inside it (soft or hard
 ``**bold**`` / ``*it*``     ``<strong>`` / ``<em>``
 ``- item`` / ``1. item``    ``<ul><li>`` / ``<ol><li>`` (a numbered list always counts from 1)
 ``# Heading``               a bold paragraph ``<p><strong>…</strong></p>``
-code (inline, block)        its text, plain (``<pre>``/``<code>`` are refused by Affinity)
+code (inline, block)        its text, plain (``<pre>``/``<code>`` are refused by Affinity); a
+                            block's lines apart by ``<br>``, a paragraph per blank line
 ``> quote``                 its paragraphs, plain (``<blockquote>`` is refused)
 ``[text](url)``             ``<a href="url">text</a>`` for http/https/mailto; other schemes keep
                             only the text
@@ -77,6 +78,7 @@ def _render_blocks(tokens: Sequence[Token]) -> str:
         elif kind in ("paragraph_open", "heading_open"):
             inline = tokens[i + 1] if i + 1 < len(tokens) and tokens[i + 1].type == "inline" else None
             body = _render_inline(inline.children or []) if inline is not None else ""
+            body = _trim_breaks(body)
             if kind == "heading_open" and body:
                 body = f"<strong>{body}</strong>"
             if body:
@@ -84,14 +86,27 @@ def _render_blocks(tokens: Sequence[Token]) -> str:
             i += 3 if inline is not None else 2  # open, inline, close
             continue
         elif kind in ("code_block", "fence"):
-            lines = token.content.rstrip("\n").split("\n")
-            body = "<br>".join(_escape(line) for line in lines)
-            if body:
-                out.append(f"<p>{body}</p>")
+            # a paragraph per run of lines, as a blank line in code reads like one in prose
+            runs: list[list[str]] = [[]]
+            for line in token.content.split("\n"):
+                if line.strip():
+                    runs[-1].append(_escape(line.rstrip()))
+                elif runs[-1]:
+                    runs.append([])
+            out.extend(f"<p>{'<br>'.join(run)}</p>" for run in runs if run)
         # blockquote_open/close and hr leave no tag of their own: a quote's paragraphs stand as
         # they are, and a rule has no text.
         i += 1
     return "".join(out)
+
+
+def _trim_breaks(body: str) -> str:
+    """A paragraph's line breaks at its very start or end hold no text: dropped."""
+    while body.startswith("<br>"):
+        body = body[4:]
+    while body.endswith("<br>"):
+        body = body[:-4]
+    return body
 
 
 def _render_inline(tokens: Sequence[Token]) -> str:
@@ -203,22 +218,32 @@ def _blocks(children: Sequence[_Node | str]) -> list[str]:
             out.append(text)
         inline.clear()
 
+    last_list = ""
+    alternate = False
     for child in children:
         if isinstance(child, str) or child.tag in _INLINE:
+            if isinstance(child, str) and not child.strip():
+                inline.append(child)
+                continue
             inline.append(child)
+            last_list = ""
             continue
         flush()
         if child.tag in ("ul", "ol"):
-            listed = _list(child)
+            # two lists in a row are two lists only if their markers differ
+            alternate = not alternate if last_list == child.tag else False
+            listed = _list(child, alternate)
+            last_list = child.tag
             if listed:
                 out.append(listed)
-        else:  # p, li outside a list, div, headings...: their content, as blocks
+        else:
+            last_list = ""  # p, li outside a list, div, headings...: their content, as blocks
             out.extend(_blocks(child.children))
     flush()
     return out
 
 
-def _list(node: _Node) -> str:
+def _list(node: _Node, alternate: bool = False) -> str:
     items: list[str] = []
     loose = False
     number = 0
@@ -230,7 +255,10 @@ def _list(node: _Node) -> str:
         if child.tag != "li":
             continue
         number += 1
-        marker = f"{number}. " if node.tag == "ol" else "- "
+        if node.tag == "ol":
+            marker = f"{number}) " if alternate else f"{number}. "
+        else:
+            marker = "* " if alternate else "- "
         blocks = _blocks(child.children)
         loose = loose or any(isinstance(c, _Node) and c.tag == "p" for c in child.children)
         body = ("\n\n" if loose else "\n").join(blocks) or ""
@@ -258,12 +286,16 @@ def _inline(nodes: Sequence[_Node | str]) -> str:
         elif node.tag == "br":
             out.append("\n")
         elif node.tag in ("strong", "b", "em", "i"):
-            mark = "**" if node.tag in ("strong", "b") else "*"
             inner = _inline(node.children)
             core = inner.strip(" ")
             if not core.strip():
                 out.append(inner)
                 continue
+            nested = core.startswith(("*", "_")) or core.endswith(("*", "_"))
+            if node.tag in ("strong", "b"):
+                mark = "__" if nested and not core.startswith("_") and not core.endswith("_") else "**"
+            else:
+                mark = "_" if nested and not core.startswith("_") and not core.endswith("_") else "*"
             lead = inner[: len(inner) - len(inner.lstrip(" "))]
             trail = inner[len(inner.rstrip(" ")):]
             out.append(f"{lead}{mark}{core}{mark}{trail}")

@@ -24,12 +24,15 @@ MAX_PAGES = 10
 
 @dataclass(frozen=True, slots=True)
 class TeamMember:
+    """A user of the tenant: someone a reminder can be given to."""
+
     user_id: int
     name: str
     email: str
 
     @property
     def label(self) -> str:
+        """"Name <email>" (just the name when the email is not shown to this key)."""
         return f"{self.name} <{self.email}>" if self.email else self.name
 
 

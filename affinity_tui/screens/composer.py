@@ -440,11 +440,9 @@ def delete_note(screen: Screen[Any], session: AffinitySession, note: NoteView | 
 
 
 async def _read(screen: Screen[Any], session: AffinitySession, note_id: int) -> StoredNote | None:
-    from affinity.types import NoteId
-
     try:
         async with session.reading() as client:
-            stored = await read_note(client, NoteId(note_id))
+            stored = await read_note(client, note_id)
     except Exception as error:  # noqa: BLE001 - shown, never a crash
         notify_failure(screen, error)
         return None

@@ -82,6 +82,7 @@ class RemindersSource(TableSource):
         return self._now().astimezone(self.tz).date()
 
     def when_of(self, stored: StoredReminder) -> str:
+        """``overdue``, ``today``, ``upcoming`` or ``done``, counted from the session's now."""
         if stored.completed:
             return "done"
         if stored.due_at < self._now():
@@ -123,6 +124,7 @@ class RemindersSource(TableSource):
         return list(self._rows)
 
     def forget(self, reminder_id: int) -> None:
+        """Drop a deleted reminder and its row."""
         self.stored.pop(int(reminder_id), None)
         self._rows = [r for r in self._rows if r.key != int(reminder_id)]
 

@@ -63,6 +63,7 @@ class NoteDeleted:
     attached: tuple[EntityRef, ...]
 
     def concerns(self, kind: str, entity_id: int) -> bool:
+        """Whether the notes of this entity changed."""
         return _concerns(self.attached, kind, entity_id)
 
 
@@ -93,9 +94,11 @@ def note_view(note: NoteV2, tz: tzinfo | None = None) -> NoteView:
                     note_type=terminal_safe(str(note.type), single_line=True))
 
 
-async def read_note(client: AsyncAffinity, note_id: NoteId) -> StoredNote:
+async def read_note(client: AsyncAffinity, note_id: NoteId | int) -> StoredNote:
     """One note with its HTML and every entity it is attached to: one request, plus the pages of
-    attachments of a kind the preview does not hold in full (rare: more than 20)."""
+    attachments of a kind the preview does not hold in full (rare: more than 20). Raises the
+    SDK's errors (``NotFoundError`` when it is gone)."""
+    note_id = NoteId(int(note_id))
     note = await client.notes.get(note_id, includes=True)
     persons: list[PersonSummary | Person] = list(note.persons or [])
     if (note.persons_total or 0) > len(persons):
@@ -222,6 +225,7 @@ class UpdateNote(WriteAction):
 
     @property
     def content_changed(self) -> bool:
+        """Whether the text differs from what Affinity holds."""
         return self.html != self.before.html
 
     def _kinds_changed(self) -> list[RefKind]:
@@ -230,6 +234,7 @@ class UpdateNote(WriteAction):
 
     @property
     def changes_anything(self) -> bool:
+        """Whether the text or any attachment differs (else there is nothing to send)."""
         return self.content_changed or bool(self._kinds_changed())
 
     def change(self) -> Change:

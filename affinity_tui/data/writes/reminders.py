@@ -41,6 +41,7 @@ class Recurrence:
     reset: str = "interaction"
 
     def describe(self) -> str:
+        """"every 30 days after any email or meeting"."""
         return f"every {self.period_days} days after {RESET_TRIGGERS.get(self.reset, self.reset)}"
 
 
@@ -59,6 +60,7 @@ class StoredReminder:
 
     @property
     def completed(self) -> bool:
+        """Whether Affinity has it completed (a one-time reminder only)."""
         return self.status == "completed"
 
 
@@ -73,15 +75,19 @@ class ReminderSaved:
     created: bool = True
 
     def concerns(self, kind: str, entity_id: int) -> bool:
+        """Whether the reminders of this entity changed."""
         return self.entity.kind == kind and self.entity.entity_id == int(entity_id)
 
 
 @dataclass(frozen=True, slots=True)
 class ReminderDeleted:
+    """A reminder was deleted from ``entity``."""
+
     reminder_id: ReminderIdType
     entity: EntityRef
 
     def concerns(self, kind: str, entity_id: int) -> bool:
+        """Whether the reminders of this entity changed."""
         return self.entity.kind == kind and self.entity.entity_id == int(entity_id)
 
 
