@@ -111,7 +111,7 @@ async def test_edit_changes_content_and_attachments_and_undo_puts_them_back(sess
     note = emulator.store.notes[int(note_id)]
     assert (note.html, note.company_ids) == ("<p>second</p>", [acme.entity_id])
     effect = done.effects[0]
-    assert isinstance(effect, NoteSaved) and not effect.created and effect.concerns("company", acme.entity_id)
+    assert isinstance(effect, NoteSaved) and not effect.created and effect.attached_here("company", acme.entity_id)
     assert done.undo is not None
     await session.write(done.undo)
     assert (note.html, note.company_ids) == ("<p>first</p>", [])

@@ -44,14 +44,20 @@ LANDED_SLACK = timedelta(minutes=2)
 # ---- what changed --------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class NoteSaved:
-    """A note was created (``created``) or edited, attached to ``attached``."""
+    """A note was created (``created``) or edited; it is attached to ``attached`` now, and an
+    edit took it off ``detached``."""
 
     note: NoteView
     attached: tuple[EntityRef, ...]
     created: bool = True
+    detached: tuple[EntityRef, ...] = ()
 
     def concerns(self, kind: str, entity_id: int) -> bool:
-        """Whether the notes of this entity changed."""
+        """Whether the notes of this entity changed (the note is there now, or was taken off it)."""
+        return _concerns(self.attached, kind, entity_id) or _concerns(self.detached, kind, entity_id)
+
+    def attached_here(self, kind: str, entity_id: int) -> bool:
+        """Whether the note is now among this entity's notes."""
         return _concerns(self.attached, kind, entity_id)
 
 
@@ -257,19 +263,14 @@ class UpdateNote(WriteAction):
                              if "opportunity" in kinds else None)))
         view = note_view(note, self.tz)
         after = StoredNote(self.before.id, self.html, self.attached, self.before.creator_id, view)
-        touched = _union(self.before.attached, self.attached)
-        return WriteDone(f"Note of {self.before.view.created} edited", (NoteSaved(view, touched, created=False),),
+        detached = tuple(r for r in self.before.attached if not any(r.same(x) for x in self.attached))
+        effect = NoteSaved(view, self.attached, created=False, detached=detached)
+        return WriteDone(f"Note of {self.before.view.created} edited", (effect,),
                          undo=UpdateNote(after, self.before.html, self.before.attached, tz=self.tz))
 
     async def landed(self, client: AsyncAffinity) -> bool | None:
         note = await client.notes.get(self.before.id)
         return (note.content.html or "") == self.html if self.content_changed else None
-
-
-def _union(a: Sequence[EntityRef], b: Sequence[EntityRef]) -> tuple[EntityRef, ...]:
-    out = list(a)
-    out += [ref for ref in b if not any(ref.same(seen) for seen in a)]
-    return tuple(out)
 
 
 # ---- delete ----------------------------------------------------------------------------------
