@@ -62,6 +62,9 @@ class NoteEditor(TextArea):
     class MentionWanted(Message):
         """The user typed ``@`` where a mention can start."""
 
+    def on_mount(self) -> None:
+        self.move_cursor(self.document.end)  # a restored draft continues where it ended
+
     async def _on_key(self, event: events.Key) -> None:
         if event.character == "@" and not self.read_only and self._word_starts_here():
             await super()._on_key(event)
@@ -80,6 +83,7 @@ class NoteComposer(Screen[None]):
     """A new note on ``target`` (restoring its draft), or an edit of ``note``."""
 
     KEY_SECTION = "Note composer"
+    AUTO_FOCUS = "#composer-text"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True, id="composer.save"),
         Binding("ctrl+e", "external_editor", "Edit in $EDITOR", priority=True, id="composer.editor"),
@@ -124,49 +128,45 @@ class NoteComposer(Screen[None]):
 
     # ---- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # Everything is drawn from what the composer holds, before anything is mounted: the
+        # screen paints complete in its first frame.
         yield Header()
         with Vertical(id="composer"):
-            yield Static(id="composer-target", markup=False)
-            yield Static(id="composer-attached", markup=False)
+            yield Static(self._target_text(), id="composer-target", markup=False)
+            yield Static(self._attached_text(), id="composer-attached", markup=False)
             with Horizontal(id="composer-panes"):
                 yield NoteEditor(self.initial_text, id="composer-text", soft_wrap=True, tab_behavior="focus",
                                  placeholder="Write the note in Markdown: **bold**, *italics*, - lists, "
                                              "1. numbered, [links](https://…), @ mentions a person")
+                title, body = self._preview(self.initial_text)
                 with VerticalScroll(id="composer-preview-pane"):
-                    yield Static(id="composer-preview-title", markup=False)
-                    yield Static(id="composer-preview", markup=False)
-            yield Static(id="composer-status", markup=False)
+                    yield Static(title, id="composer-preview-title", markup=False)
+                    yield Static(body, id="composer-preview", markup=False)
+            yield Static(Text(self._greeting(), style="dim"), id="composer-status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = ("Edit a note" if self.editing else "New note") + f" · {self.target.label}"
-        self._show_target()
-        self._show_attached()
-        self._show_preview()
-        editor = self.editor
-        editor.focus()
-        editor.move_cursor(editor.document.end)
+
+    def _greeting(self) -> str:
         if self.restored is not None:
             saved = self.restored.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            self._say(f"Your unsent draft from {saved} is back. ctrl+s saves it to Affinity.")
-        elif self.editing:
-            self._say("Editing your note. ctrl+s saves the change; escape leaves it as it is.")
-        else:
-            self._say("ctrl+s saves to Affinity · the draft is kept on this computer as you type.")
+            return f"Your unsent draft from {saved} is back. ctrl+s saves it to Affinity."
+        if self.editing:
+            return "Editing your note. ctrl+s saves the change; escape leaves it as it is."
+        return "ctrl+s saves to Affinity · the draft is kept on this computer as you type."
 
     def _say(self, message: str, *, error: bool = False) -> None:
         status = self.query_one("#composer-status", Static)
         status.update(Text(message, style="bold red" if error else "dim"))
         status.set_class(error, "-error")
 
-    def _show_target(self) -> None:
+    def _target_text(self) -> Text:
         if self.note is not None:
-            head = f"Edit your note of {self.note.view.created}"
-        else:
-            head = f"New note on {self.target.label}"
-        self.query_one("#composer-target", Static).update(Text(head, style="bold"))
+            return Text(f"Edit your note of {self.note.view.created}", style="bold")
+        return Text(f"New note on {self.target.label}", style="bold")
 
-    def _show_attached(self) -> None:
+    def _attached_text(self) -> Text:
         text = Text("Attached to: ", style="dim")
         for index, ref in enumerate(self.attached):
             if index:
@@ -175,20 +175,28 @@ class NoteComposer(Screen[None]):
         if not self.attached:
             text.append("nothing yet: ctrl+t attaches it", style="bold red")
         text.append("   ctrl+t adds · ctrl+r removes", style="dim")
-        self.query_one("#composer-attached", Static).update(text)
+        return text
 
-    def _show_preview(self) -> None:
-        html = markdown_to_html(self.editor.text)
+    def _show_attached(self) -> None:
+        self.query_one("#composer-attached", Static).update(self._attached_text())
+
+    def _preview(self, markdown: str) -> tuple[Text, Text]:
+        """The preview's title and body for ``markdown``."""
+        html = markdown_to_html(markdown)
         title = Text("Preview: what Affinity will store", style="bold")
         title.append(f"   {len(html):,} characters of HTML · ctrl+o shows {'the note' if self.show_html else 'the HTML'}",
                      style="dim")
-        self.query_one("#composer-preview-title", Static).update(title)
         if not html:
             body = Text("Nothing yet.", style="dim")
         elif self.show_html:
             body = Text(html)
         else:
             body = render_note(html)
+        return title, body
+
+    def _show_preview(self) -> None:
+        title, body = self._preview(self.editor.text)
+        self.query_one("#composer-preview-title", Static).update(title)
         self.query_one("#composer-preview", Static).update(body)
 
     # ---- typing and drafts -----------------------------------------------------------------

@@ -44,10 +44,16 @@ async def unlock(pilot: Pilot[Any]) -> None:
 async def open_composer(pilot: Pilot[Any]) -> NoteComposer:
     await pilot.press("n")
     await until(pilot, lambda: isinstance(pilot.app.screen, NoteComposer), what="the composer")
-    await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, NoteComposer)
+    await ready_to_type(pilot, screen)
     return screen
+
+
+async def ready_to_type(pilot: Pilot[Any], composer: NoteComposer) -> None:
+    """The composer's text area has the focus, its cursor at the end of the text."""
+    await until(pilot, lambda: composer.is_mounted and pilot.app.focused is composer.editor
+                and composer.editor.cursor_location == composer.editor.document.end, what="the editor focused")
 
 
 async def confirm_write(pilot: Pilot[Any]) -> list[str]:

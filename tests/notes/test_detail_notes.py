@@ -19,7 +19,7 @@ from affinity_tui.screens.composer import NoteComposer
 from affinity_tui.screens.detail import DetailScreen
 from affinity_tui.screens.reminder_dialog import ReminderDialog
 
-from .helpers import SIZE, confirm_write, only_write, people, settle, toasts, type_text, unlock, until
+from .helpers import SIZE, confirm_write, only_write, people, ready_to_type, settle, toasts, type_text, unlock, until
 
 ROW = 7
 
@@ -57,6 +57,7 @@ async def test_n_on_the_detail_then_the_note_is_there_without_a_reload(app: Affi
         await until(pilot, lambda: isinstance(app.screen, NoteComposer))
         composer = app.screen
         assert isinstance(composer, NoteComposer) and composer.target.entity_id == screen.entity_id
+        await ready_to_type(pilot, composer)
         await type_text(pilot, "Fresh from the call")
         mark = len(emulator.log.entries)
         await pilot.press("ctrl+s")
@@ -83,6 +84,7 @@ async def test_e_and_d_on_a_note_the_user_wrote(app: AffinityApp, session: Affin
         await until(pilot, lambda: isinstance(app.screen, NoteComposer), what="the composer")
         composer = app.screen
         assert isinstance(composer, NoteComposer) and composer.editor.text == "First *take*"
+        await ready_to_type(pilot, composer)
         await type_text(pilot, ", revised")
         emulator.log.clear()
         await pilot.press("ctrl+s")

@@ -14,7 +14,7 @@ from affinity_tui.emulator import Emulator
 from affinity_tui.screens.composer import NoteComposer, delete_note, edit_note
 from affinity_tui.screens.entities import EntitiesScreen
 
-from .helpers import SIZE, confirm_write, only_write, people, settle, toasts, type_text, unlock, until
+from .helpers import SIZE, confirm_write, only_write, people, ready_to_type, settle, toasts, type_text, unlock, until
 
 JANE = EntityRef("person", 50010, "Jane")
 
@@ -36,6 +36,7 @@ async def test_edit_opens_the_note_as_markdown_and_saves_one_update(app: Affinit
         await until(pilot, lambda: isinstance(app.screen, NoteComposer), what="the composer")
         composer = app.screen
         assert isinstance(composer, NoteComposer) and composer.editing
+        await ready_to_type(pilot, composer)
         assert composer.editor.text == "Met **Jane**\n\n- deck"
         await type_text(pilot, "\n- model")
         emulator.log.clear()
