@@ -43,3 +43,30 @@ async def test_a_draft_survives_sigkill_and_is_offered_at_the_next_start(
         assert isinstance(composer, NoteComposer)
         assert composer.target.same(target) and composer.editor.text == "call went well"
     assert emulator.log.writes == []
+
+
+async def test_the_palette_lists_unsent_notes_and_opens_one(app: AffinityApp, emulator: Emulator,
+                                                           drafts: NoteDraftStore) -> None:
+    from textual.command import CommandList, CommandPalette
+
+    from affinity_tui.data.drafts import NoteDraft
+    from affinity_tui.data.entity_ref import EntityRef
+
+    target = EntityRef("person", 50010, emulator.store.entity_name("person", 50010))
+    drafts.save(NoteDraft(target, "palette draft", tenant_id=emulator.store.tenant.id))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+        await pilot.press(*"unsent")
+
+        def highlighted() -> str:
+            results = app.screen.query_one(CommandList)
+            return "" if results.highlighted is None else str(results.get_option_at_index(results.highlighted).prompt)
+
+        await until(pilot, lambda: highlighted().startswith(f"Unsent note: Person {target.title}"), what="the hit")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, NoteComposer), what="the composer")
+        composer = app.screen
+        assert isinstance(composer, NoteComposer) and composer.editor.text == "palette draft"
+    assert emulator.log.writes == []
