@@ -173,6 +173,9 @@ async def test_no_key_sends_a_write_while_locked(app: AffinityApp, emulator: Emu
         await pilot.press("enter")
         await settle(pilot)
         sweep.visited.add(type(app.screen))
+        while isinstance(app.screen, ModalScreen):  # the field editor: a mode key would be typed into it
+            await pilot.press("escape")
+            await settle(pilot)
         for mode in ("2", "3", "4"):
             await pilot.press(mode)
             await settle(pilot)
