@@ -182,3 +182,19 @@ async def test_enter_opens_the_entity(app: AffinityApp, emulator: Emulator) -> N
         screen = app.screen
         assert isinstance(screen, DetailScreen)
         assert (screen.kind, screen.entity_id) == (row.entity_type, row.entity_id)
+
+
+async def test_saving_a_reminder_while_locked_asks_and_declining_sends_nothing(app: AffinityApp,
+                                                                               emulator: Emulator) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await people(pilot, ROW)
+        dialog = await open_dialog(pilot)
+        await type_text(pilot, "Not yet")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")
+        await until(pilot, lambda: app.screen is dialog)
+        await settle(pilot)
+        assert dialog.query_one("#reminder-content", Input).value == "Not yet"
+        assert "Not saved" in str(dialog.query_one("#reminder-problem", Static).render())
+    assert emulator.log.writes == []
