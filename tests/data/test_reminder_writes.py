@@ -166,3 +166,20 @@ async def test_the_reminders_source_lists_mine_overdue_today_upcoming(session: A
     first = rows[0]
     assert first.cells[4] == s.entity_name(first.entity_type, first.entity_id)  # type: ignore[attr-defined]
     assert NOW + timedelta(days=1) > NOW
+
+
+async def test_a_reminder_set_elsewhere_joins_the_table_in_its_place(session: AffinitySession,
+                                                                    emulator: Emulator) -> None:
+    source = RemindersSource(session)
+    await source.first_page()
+    await session.unlock()
+    done = await session.write(CreateReminder(JANE, "Joins the list", when("tomorrow 8am").at, ME, "Morgan Reyes",
+                                              clock=session.clock))
+    effect = done.effects[0]
+    assert isinstance(effect, ReminderSaved)
+    row = source.remember(effect.stored)
+    rows = source.current_rows()
+    at = [r.key for r in rows].index(row.key)
+    assert rows[at - 1].cells[0] == "overdue" and row.cells[0] == "upcoming"
+    assert all(r.cells[0] == "upcoming" for r in rows[at:])
+    assert source.stored[row.key].due_at <= source.stored[rows[at + 1].key].due_at

@@ -107,16 +107,19 @@ class RemindersSource(TableSource):
                    search_text=SEARCH_SEPARATOR.join(cells).casefold())
 
     def remember(self, stored: StoredReminder) -> Row:
-        """Keep (or replace) a reminder a write returned; its new row."""
+        """Keep (or replace) a reminder a write returned; its new row (a changed one keeps its
+        place, a new one goes where the order puts it)."""
         known = self.stored.get(int(stored.id))
         if not stored.entity.title and known is not None:
             stored = StoredReminder(stored.id, known.entity, stored.content, stored.due_at, stored.owner_id,
                                     stored.owner_name, stored.recurrence, stored.status)
         self.stored[int(stored.id)] = stored
         row = self.row_for(stored)
-        self._rows = [row if r.key == row.key else r for r in self._rows]
-        if all(r.key != row.key for r in self._rows):
-            self._rows.append(row)
+        if any(r.key == row.key for r in self._rows):  # changed: stays where it is (under the cursor)
+            self._rows = [row if r.key == row.key else r for r in self._rows]
+        else:  # new: in its place in the order
+            at = next((i for i, r in enumerate(self._rows) if r.sort_keys[0] > row.sort_keys[0]), len(self._rows))
+            self._rows.insert(at, row)
         return row
 
     def current_rows(self) -> list[Row]:
