@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, TypeAlias
 
 from affinity.models.entities import DropdownOption, FieldMetadata
 
@@ -45,6 +45,10 @@ CURRENCY = "$"
 shown in dollars, so a typed amount may carry a ``$`` or ``USD`` and no other currency."""
 OTHER_CURRENCIES = ("€", "£", "¥", "₹", "CHF", "EUR", "GBP", "JPY", "CAD", "AUD", "C$", "A$")
 LOCATION_KEYS = ("streetAddress", "city", "state", "country", "continent")
+
+FieldMeta: TypeAlias = FieldMetadata
+"""A field's metadata (name, value type, dropdown options) as the editors and parsers here take
+it: what screens name, so that only ``data/`` imports the SDK."""
 
 _SUFFIXES = {"k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9, "t": 1e12}
 _NUMBER = re.compile(r"^([+-]?)([0-9][0-9.,' \u00a0\u202f]*)(?:\s*([a-z]{1,2}))?$")
