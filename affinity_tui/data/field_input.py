@@ -81,18 +81,22 @@ class NewValue:
 
     @property
     def clears(self) -> bool:
+        """True when saving it empties the field."""
         return self.data is None
 
 
 def value_type_of(meta: FieldMetadata) -> str:
+    """The field's v2 value type as a string (``"ranked-dropdown"``, ``"person-multi"``)."""
     return str(getattr(meta.value_type, "value", meta.value_type))
 
 
 def base_type(value_type: str) -> str:
+    """The value type without its ``-multi`` suffix (``"person-multi"`` → ``"person"``)."""
     return value_type.removesuffix("-multi")
 
 
 def is_multi(value_type: str) -> bool:
+    """True for a value type that holds several values (``…-multi``)."""
     return value_type.endswith("-multi")
 
 
@@ -252,6 +256,8 @@ class Reference:
 
 
 def reference_value(meta: FieldMetadata, chosen: Sequence[Reference]) -> NewValue:
+    """The value of choosing ``chosen`` people or companies for a reference field (none: clear;
+    a single-value field takes the first). Never raises."""
     value_type = value_type_of(meta)
     shown = [dict(r.shown) if r.shown is not None else {"id": r.id} for r in chosen]
     if is_multi(value_type):
