@@ -27,7 +27,7 @@ stays on its row through a sort, a filter, a refresh or a page inserted above it
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import compress
 from typing import overload
 
@@ -132,6 +132,14 @@ class RowIndex:
     def loaded_count(self) -> int:
         return len(self._all)
 
+    def find(self, key: int) -> Row | None:
+        """The loaded row with this ``Row.key`` (displayed or not), or ``None``."""
+        return next((unpack(row) for row in self._all if row[KEY] == key), None)
+
+    def with_keys(self, keys: Collection[int]) -> list[Row]:
+        """The loaded rows whose key is in ``keys``, in arrival order (only those are unpacked)."""
+        return [unpack(row) for row in self._all if row[KEY] in keys] if keys else []
+
     @property
     def sort_column(self) -> int | None:
         """The column the rows are sorted by (``None``: arrival order)."""
@@ -181,6 +189,24 @@ class RowIndex:
         if current is not None:
             key = current[KEY]
             keep = next((i for i, row in enumerate(all_rows) if row[KEY] == key), None)
+        self._rebuild_order()
+        self._rebuild_filter()
+        return self._index_of(keep)
+
+    def remove(self, keys: Collection[int], cursor: int) -> int | None:
+        """The rows with these keys taken out; the sort and the filter stay. Returns the cursor's
+        new index (its row, or when that went, the next displayed row that stays, else the one
+        before), or ``None`` when no loaded row has one of the keys (nothing changed)."""
+        if not any(row[KEY] in keys for row in self._all):
+            return None
+        count = len(self)
+        stays = [i for i in range(cursor, count) if self.packed(i)[KEY] not in keys][:1] or \
+            [i for i in range(min(cursor, count - 1), -1, -1) if self.packed(i)[KEY] not in keys][:1]
+        follow = self.packed(stays[0])[KEY] if stays else None
+        all_rows = self._all
+        all_rows[:] = [row for row in all_rows if row[KEY] not in keys]  # in place: ``loaded`` reads it
+        self._keys.reset(self._width, (row[SORT_KEYS] for row in all_rows))
+        keep = next((i for i, row in enumerate(all_rows) if row[KEY] == follow), None)
         self._rebuild_order()
         self._rebuild_filter()
         return self._index_of(keep)
