@@ -194,13 +194,12 @@ class ListEntriesScreen(TableScreen):
             except Exception as error:  # noqa: BLE001
                 self.failed(error)
                 return
-        sheets = [v for v in views if v.type in ("sheet", "board")]
-        if not sheets:
+        openable = [v for v in views if v.type in ("sheet", "board")]
+        if not openable:
             self.notify(f"{lst.name} has no sheet or board views.", title="Saved views", markup=False)
             return
-        boards = {str(int(v.id)) for v in sheets if v.type == "board"}
-        choices = [("All entries (no view)", "")] + [(v.name + ("  (board)" if v.type == "board" else ""),
-                                                      str(int(v.id))) for v in sheets]
+        boards = {str(int(v.id)) for v in openable if v.type == "board"}
+        choices = [("All entries (no view)", "")] + [(v.label, str(int(v.id))) for v in openable]
 
         def chosen(value: str | None) -> None:
             if value in boards:
