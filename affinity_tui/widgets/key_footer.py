@@ -12,6 +12,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
@@ -31,11 +32,28 @@ class KeyFooter(Footer):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's own parameter name
         super().__init__(id=id, compact=True)
         self._fitted_to = 0
+        self._shown: tuple[object, ...] | None = None
+        """What the keys were composed from (``_keys_now``), to skip composing the same again."""
 
     def compose(self) -> ComposeResult:
         keys = list(super().compose())
         self._fitted_to = self.app.size.width
+        self._shown = self._keys_now() if self._bindings_ready else None
         return fit(keys, self._fitted_to - (PALETTE_CELLS if self.show_command_palette else 0))
+
+    def _keys_now(self) -> tuple[object, ...]:
+        """The keys the footer would show now, and how wide it is."""
+        return (self.app.size.width, *((b.key, b.description, b.action, enabled)
+                                       for _, b, enabled, _ in self.screen.active_bindings.values() if b.show))
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        """Compose again only when the keys to show changed: a dialog closing, or a write's
+        refresh of the keys, most often leaves them as they were, and composing the footer
+        again lays out the whole screen in the frame the user is waiting for."""
+        if self.is_attached and screen is self.screen and self._shown is not None and self._bindings_ready \
+                and self._keys_now() == self._shown:
+            return
+        super().bindings_changed(screen)
 
     def on_resize(self, event: events.Resize) -> None:
         if self.app.size.width != self._fitted_to and self._bindings_ready:

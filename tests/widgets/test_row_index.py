@@ -191,3 +191,14 @@ def test_remove_keeps_sort_and_filter_and_says_where_the_cursor_goes() -> None:
     assert index.remove({1}, 1) == 0  # the last displayed row went: the one before it
     assert keys(index) == [4] and index.find(3) is not None and index.find(1) is None
     assert [r.key for r in index.with_keys({3, 4, 7})] == [3, 4] and index.with_keys(set()) == []
+
+
+def test_update_finds_rows_of_later_pages_and_after_a_removal() -> None:
+    index = loaded(row(1, "Alpha", 30), row(2, "Beta", 10))
+    assert index.find(2) is not None and index.find(3) is None  # the lookup is built here
+    index.append([row(3, "Gamma", 20), row(4, "Delta", 40)], 0)
+    assert index.update([row(4, "Delta", 5)]) == [3]
+    index.remove({1}, 0)
+    assert index.update([row(3, "Gamma", 50)]) == [1] and index.find(1) is None
+    index.sort_by(AMOUNT, False, 0)
+    assert keys(index) == [4, 2, 3]  # 5, 10, 50: the edited keys are the ones sorted by
