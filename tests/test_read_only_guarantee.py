@@ -104,12 +104,12 @@ class Sweep:
                 await self.press_inside(app.screen)
             await self.back_to(base, depth)
 
-    async def press_inside(self, modal: Screen[object]) -> None:
+    async def press_inside(self, modal: Screen[object], keys: list[str] | None = None) -> None:
         """Every key inside a dialog, until one closes it or opens another (the unlock question
         that a save asks while locked is then answered no by ``back_to``)."""
         app = self.pilot.app
         self.swept_dialogs.add(type(modal))
-        for inner in sweep_keys():
+        for inner in sweep_keys() if keys is None else keys:
             if app.screen is not modal:
                 break
             await self.pilot.press(inner)
@@ -152,7 +152,10 @@ async def test_no_key_sends_a_write_while_locked(app: AffinityApp, emulator: Emu
         await settle(pilot)
         assert isinstance(app.screen, FieldEditor)
         sweep.visited.add(FieldEditor)
-        await sweep.press_inside(app.screen)  # typed keys, enter and ctrl+s: at most the unlock question
+        # Every key typed into the editor (not the palette's, nor escape), until enter saves
+        # what is chosen: locked, saving only asks to unlock, which back_to answers no.
+        await sweep.press_inside(app.screen, [k for k in sweep_keys() if k not in ("ctrl+p", "escape")])
+        assert type(app.screen) is ConfirmScreen, f"saving in the editor should ask to unlock, not {app.screen!r}"
         await sweep.back_to(ListEntriesScreen, 2)  # the mode keys are text inside an editor: close it first
         assert isinstance(app.screen, ListEntriesScreen)
         for mode in ("2", "3", "4"):
