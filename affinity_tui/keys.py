@@ -31,7 +31,7 @@ GLOBAL_BINDINGS: list[BindingType] = [
     Binding("5", "switch_mode('reminders')", "Reminders", show=False, id="go.reminders"),
     Binding("D", "unsent_notes", "Unsent notes (drafts)", show=False, id="drafts"),
     Binding("w", "toggle_lock", "Lock/unlock", id="lock.toggle"),
-    Binding("u", "undo", "Undo last change", id="undo"),
+    Binding("u", "undo", "Undo", id="undo", tooltip="Undo the last change (offered for 15 s)"),
     Binding("question_mark", "help", "Help", id="help"),
 ]
 PALETTE_BINDING = Binding("ctrl+p", "command_palette", "Command palette: go to a list, search, run a key",

@@ -31,7 +31,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static, TextArea
+from textual.widgets import Header, Static, TextArea
 
 from ..data.detail import NoteView
 from ..data.drafts import NoteDraft, NoteDraftStore
@@ -43,6 +43,7 @@ from ..data.session import AffinitySession
 from ..data.writes import WriteDone, WriteUncertain
 from ..data.writes.notes import CreateNote, DeleteNote, StoredNote, UpdateNote, may_change, read_note
 from ..widgets.confirm import ConfirmScreen
+from ..widgets.key_footer import KeyFooter
 from ..widgets.pickers import PickOne
 from .entity_picker import EntityPicker
 from .note_preview import render_note
@@ -143,7 +144,7 @@ class NoteComposer(Screen[None]):
                     yield Static(title, id="composer-preview-title", markup=False)
                     yield Static(body, id="composer-preview", markup=False)
             yield Static(Text(self._greeting(), style="dim"), id="composer-status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = ("Edit a note" if self.editing else "New note") + f" · {self.target.label}"

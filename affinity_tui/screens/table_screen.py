@@ -14,7 +14,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from ..data.entity_ref import KINDS, EntityRef, as_kind
 from ..data.export import export_csv
@@ -23,6 +23,7 @@ from ..data.rows import Column, Row
 from ..data.session import AffinitySession
 from ..data.sources import ListsSource, QueryProblem, TableSource
 from ..widgets.filter_bar import FilterBar
+from ..widgets.key_footer import KeyFooter
 from ..widgets.lazy_table import LazyTable
 from ..widgets.pickers import PickMany, PickOne
 from ..widgets.prompt import TextPrompt
@@ -73,7 +74,7 @@ class TableScreen(RecordActions):
             yield bar
         yield LazyTable(id="table")
         yield StatusLine(self.session.rate, id="status")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> LazyTable:

@@ -90,6 +90,23 @@ async def write_mode(pilot: Pilot[Any]) -> None:
     await keys(pilot, "w", "y")
 
 
+async def status_picker(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "enter", "s")  # Deal Pipeline → move the first deal
+
+
+async def field_editor(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "enter", "enter", "j", "j", "e")  # the first deal's Amount
+    await keys(pilot, "ctrl+a", "ctrl+k", *"1.5m")
+
+
+async def board(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "enter", "b")
+
+
+async def add_to_list(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "3", "a")  # the first company
+
+
 NOTE = """Call with **Copperbio** founders: strong *technical* team.
 
 - Send the deck to [Priya Raman](https://harborpeak.affinity.co/persons/50002)
@@ -122,5 +139,6 @@ SCENARIOS: dict[str, Scenario] = {
     "filter-problem": filter_problem, "saved-view": saved_view, "people": people,
     "companies": companies, "opportunities": opportunities, "deal-detail": deal_detail,
     "company-detail": company_detail, "help": help_screen, "unlock-prompt": unlock_prompt,
-    "write-mode": write_mode, "composer": composer, "reminder-dialog": reminder_dialog, "reminders": reminders,
+    "write-mode": write_mode, "status-picker": status_picker, "field-editor": field_editor, "board": board,
+    "add-to-list": add_to_list, "composer": composer, "reminder-dialog": reminder_dialog, "reminders": reminders,
 }
