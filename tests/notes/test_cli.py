@@ -5,19 +5,11 @@ is stored, and is in the request log."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from affinity_tui.app import AffinityApp
 from affinity_tui.config import Secret, Settings
@@ -26,55 +18,26 @@ from affinity_tui.emulator import Emulator, EmulatorConfig
 from affinity_tui.screens.entities import EntitiesScreen
 
 from ..conftest import NOW
+from ..served import cli_runner, serving, xaffinity
 from .helpers import SIZE, confirm_write, open_composer, people, settle, type_text, unlock, until
 
 ROW = 7
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _xaffinity() -> str | None:
-    local = Path(sys.executable).with_name("xaffinity")
-    return str(local) if local.exists() else shutil.which("xaffinity")
-
-
 @pytest.fixture
 def served() -> Iterator[tuple[Emulator, str]]:
     emu = Emulator(EmulatorConfig(now=NOW))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(emu, host="127.0.0.1", port=port, log_level="critical", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield emu, f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(5)
+    with serving(emu) as base:
+        yield emu, base
 
 
 @pytest.fixture
 def cli(served: tuple[Emulator, str], tmp_path: Path) -> Any:
-    command = _xaffinity()
+    command = xaffinity()
     if command is None:
         pytest.skip("xaffinity (affinity-sdk[cli]) is not installed")
     emu, base = served
-    env = {**os.environ, "AFFINITY_API_KEY": emu.api_key, "AFFINITY_V1_BASE_URL": base,
-           "AFFINITY_V2_BASE_URL": f"{base}/v2", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path),
-           "XDG_CACHE_HOME": str(tmp_path), "NO_COLOR": "1"}
-
-    def run(*args: str) -> dict[str, Any]:
-        done = subprocess.run([command, "--json", *args], env=env, capture_output=True, text=True, timeout=60)
-        assert done.returncode == 0, done.stderr + done.stdout
-        last = [line for line in done.stdout.splitlines() if line.startswith("{")][-1]
-        return json.loads(last)  # type: ignore[no-any-return]
-
-    return run
+    return cli_runner(command, emu, base, tmp_path)
 
 
 async def test_a_note_written_in_the_app_reads_back_through_xaffinity(served: tuple[Emulator, str], cli: Any) -> None:
