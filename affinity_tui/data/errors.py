@@ -13,6 +13,7 @@ import httpx
 from affinity import exceptions as sdk
 
 from ..config import Secret
+from .transport import DroppedConnection
 
 
 class UserFacingError(Exception):
@@ -27,8 +28,12 @@ class UserFacingError(Exception):
         self.retry_after = retry_after
 
 
-def translate(error: BaseException, *, key: Secret, key_source: str, base_url: str) -> UserFacingError:
-    """Turn an exception raised by an SDK call into a ``UserFacingError``."""
+def translate(error: BaseException, *, key: Secret, key_source: str, base_url: str,
+              waiting: float = 0.0) -> UserFacingError:
+    """The ``UserFacingError`` for an exception raised by an SDK call (or any other): a title
+    and a next step, with the key scrubbed from anything the server said. ``waiting`` is how
+    long Affinity's rate limit still asks to wait (the SDK is only ever shown a bounded part).
+    Never raises."""
     status = getattr(error, "status_code", None)
     detail = _server_detail(error, key)
     if isinstance(error, sdk.AuthenticationError):
@@ -45,13 +50,10 @@ def translate(error: BaseException, *, key: Secret, key_source: str, base_url: s
             "Not found in Affinity",
             "It may have been deleted, or you may no longer have access to it.", status=status)
     if isinstance(error, sdk.RateLimitError):
-        seconds = error.retry_after
-        wait = ("a moment" if seconds is not None and seconds < 1 else
-                "1 second" if seconds == 1 else
-                f"{seconds} seconds" if seconds is not None else "a minute")
+        seconds = max(round(waiting), error.retry_after or 0) if waiting else error.retry_after
         return UserFacingError(
             "Affinity's rate limit was reached",
-            f"Wait {wait}, then press R to try again.", status=status, retry_after=error.retry_after)
+            f"Wait {_wait_words(seconds)}, then press R to try again.", status=status, retry_after=seconds)
     if isinstance(error, sdk.ServerError):
         return UserFacingError(
             f"Affinity had a server problem (HTTP {status})" if status else "Affinity had a server problem",
@@ -62,7 +64,8 @@ def translate(error: BaseException, *, key: Secret, key_source: str, base_url: s
             "Press R to try again; if it keeps happening, the network or Affinity is slow right now.")
     # The SDK wraps connect errors, but a connection dropped mid-response comes through as
     # httpx's own RemoteProtocolError/ReadError, and is not retried.
-    if isinstance(error, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+    if isinstance(error, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError | DroppedConnection) \
+            or isinstance(error.__cause__, DroppedConnection):
         return UserFacingError(
             "The connection to Affinity was interrupted",
             "Press R to try again; if it keeps happening, check your network, proxy or VPN.")
@@ -84,6 +87,20 @@ def translate(error: BaseException, *, key: Secret, key_source: str, base_url: s
     return UserFacingError(
         f"Unexpected problem while talking to Affinity ({type(error).__name__})",
         "The rest of the app still works; please report this.")
+
+
+def _wait_words(seconds: int | None) -> str:
+    if seconds is None:
+        return "a minute"
+    if seconds < 1:
+        return "a moment"
+    if seconds == 1:
+        return "1 second"
+    if seconds < 120:
+        return f"{seconds} seconds"
+    if seconds < 7200:
+        return f"{round(seconds / 60)} minutes"
+    return f"{seconds / 3600:.1f} hours"
 
 
 def _server_detail(error: BaseException, key: Secret) -> str:

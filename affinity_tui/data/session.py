@@ -20,13 +20,14 @@ from affinity import AsyncAffinity
 from affinity import exceptions as sdk
 from affinity.hooks import ResponseHeadersReceived
 from affinity.policies import Policies, WritePolicy
-from affinity.types import TenantId, UserId
+from affinity.types import ListId, TenantId, UserId
 
 from ..config import Secret, Settings
 from .connectivity import GATEWAY_STATUSES, Connectivity, UnreachableError, is_unreachable
 from .errors import UserFacingError, translate
-from .fields import FieldCatalog
+from .fields import FieldCatalog, FieldSet
 from .ratelimits import RateLimitTracker
+from .transport import GuardedTransport, RateWait
 from .sources.lists import ListDirectory
 from .writes.core import ChangeFeed, UndoOffer, WriteAction, WriteDone, WriteFailed, WriteLocked, WriteUncertain
 
@@ -62,11 +63,17 @@ class EmulatedTenant(Protocol):
     v1_base_url: str
     v2_base_url: str
 
-    def transport(self) -> httpx.AsyncBaseTransport: ...
+    def transport(self) -> httpx.AsyncBaseTransport:
+        """The httpx transport that answers in-process, without a socket."""
+        ...
 
 
 class AffinitySession:
-    """A read-only connection to one Affinity tenant (``WritePolicy.DENY``)."""
+    """A connection to one Affinity tenant: a read client built with ``WritePolicy.DENY``, and a
+    second client that may write only between ``unlock()`` and ``lock()``.
+
+    Every read through ``reading()`` raises ``UserFacingError`` (never an SDK exception); writes
+    go through ``write()``. See docs/architecture.md, "The lock"."""
 
     def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None,
                  clock: Callable[[], datetime] | None = None, cache: TenantCache | None = None) -> None:
@@ -99,6 +106,8 @@ class AffinitySession:
         self._closed = False
         self.rate = RateLimitTracker()
         """Rate-limit budgets, updated after every response (the footer subscribes)."""
+        self.wait = RateWait(on_blocked=self.rate.blocked)
+        """The wait Affinity asked for with a 429; no request is sent while it lasts."""
         self._catalog: FieldCatalog | None = None
 
     @classmethod
@@ -179,8 +188,9 @@ class AffinitySession:
     # ---- the doors the screens' loaders use -------------------------------------------------
     def reading(self) -> AbstractAsyncContextManager[AsyncAffinity]:
         """``async with session.reading() as client:`` — the read-only client, with a deadline,
-        and every failure turned into a ``UserFacingError`` (see ``_call``). Cursors built on
-        the client must be advanced inside ``reading()`` too, for the same translation."""
+        and every failure inside the block raised as a ``UserFacingError`` (see ``_call``).
+        Cursors built on the client must be advanced inside ``reading()`` too, for the same
+        translation."""
         return self._call()
 
     @property
@@ -189,11 +199,20 @@ class AffinitySession:
         return self._catalog
 
     async def catalog(self) -> FieldCatalog:
-        """Field metadata, fetched once per session per list or entity kind."""
+        """The session's field-metadata cache (created on first use, without a request; its
+        reads fetch once per list or entity kind). Raises ``UserFacingError`` when the client
+        cannot be opened."""
         if self._catalog is None:
             async with self._call() as client:
                 self._catalog = FieldCatalog(client, cache=self.cache)
         return self._catalog
+
+    async def list_fields(self, list_id: int) -> FieldSet:
+        """A list's fields with every dropdown's options (``FieldCatalog.with_options``: read
+        once per session, none after). Raises ``UserFacingError``."""
+        catalog = await self.catalog()
+        async with self._call():
+            return await catalog.with_options(ListId(list_id))
 
     # ---- write lock ------------------------------------------------------------------------
     @property
@@ -202,8 +221,9 @@ class AffinitySession:
         return self._writer is not None
 
     async def unlock(self) -> None:
-        """Open a separate client that may write. Reads keep using the read-only client, so
-        no read path can ever send a write; only code that asks for `writer()` can."""
+        """Open a separate client that may write (no request). Reads keep using the read-only
+        client, so no read path can ever send a write; only `write()` and `writer()` use it.
+        Raises ``RuntimeError`` once the session is closed."""
         if self._closed:
             raise RuntimeError("This AffinitySession is closed.")
         if self.offline:
@@ -214,7 +234,7 @@ class AffinitySession:
             self._writer = AsyncAffinity(
                 self.settings.api_key.reveal(), v1_base_url=self.settings.v1_base_url,
                 v2_base_url=self.settings.v2_base_url,
-                async_transport=self._transport or await asyncio.to_thread(_network_transport),
+                async_transport=GuardedTransport(await self._inner_transport(), self.wait),
                 max_retries=0, timeout=REQUEST_TIMEOUT_SECONDS, on_event=self._on_event,
                 policies=Policies(write=WritePolicy.ALLOW))
 
@@ -245,7 +265,7 @@ class AffinitySession:
             raise
         except Exception as error:  # noqa: BLE001 - every failure reaches the user as a message
             translated = translate(error, key=self.settings.api_key, key_source=self.settings.key_source,
-                                   base_url=self.settings.v2_base_url)
+                                   base_url=self.settings.v2_base_url, waiting=self.wait.seconds)
             raise WriteFailed(translated.title, _nothing_changed(translated.what_to_do),
                               status=translated.status, retry_after=translated.retry_after) from None
         self.changes.publish(done.effects)
@@ -261,7 +281,8 @@ class AffinitySession:
 
     @asynccontextmanager
     async def writer(self) -> AsyncIterator[AsyncAffinity]:
-        """The write client, for a confirmed write action; refused while locked."""
+        """``async with session.writer() as client:`` — the write client, for a confirmed write.
+        Raises ``UserFacingError`` while locked (nothing sent) and for every failure inside."""
         if self._writer is None:
             raise UserFacingError("affinity-tui is locked (read-only)",
                                   "Press w and confirm to unlock write mode first. Nothing was sent.")
@@ -299,7 +320,7 @@ class AffinitySession:
             raise
         except Exception as error:  # noqa: BLE001 - every failure reaches the user as a message
             translated = translate(error, key=self.settings.api_key, key_source=self.settings.key_source,
-                                   base_url=self.settings.v2_base_url)
+                                   base_url=self.settings.v2_base_url, waiting=self.wait.seconds)
             if is_unreachable(error):
                 self.connection.lost()
                 raise UnreachableError.from_error(translated) from None
@@ -313,6 +334,12 @@ class AffinitySession:
         if isinstance(event, ResponseHeadersReceived) and event.status_code not in GATEWAY_STATUSES:
             self.connection.reached()
 
+    async def _inner_transport(self) -> httpx.AsyncBaseTransport:
+        """The given transport (the emulator's), else a real one built off the loop."""
+        if self._transport is not None:
+            return self._transport
+        return await asyncio.to_thread(_network_transport)
+
     async def _open(self) -> AsyncAffinity:
         if self._closed:
             raise RuntimeError("This AffinitySession is closed.")
@@ -321,7 +348,7 @@ class AffinitySession:
         self._opening = self._opening or asyncio.Lock()
         async with self._opening:
             if self._client is None:
-                transport = self._transport or await asyncio.to_thread(_network_transport)
+                transport = GuardedTransport(await self._inner_transport(), self.wait)
                 self._client = AsyncAffinity(
                     self.settings.api_key.reveal(), v1_base_url=self.settings.v1_base_url,
                     v2_base_url=self.settings.v2_base_url, async_transport=transport,

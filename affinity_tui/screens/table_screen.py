@@ -9,20 +9,23 @@ replaces the source when the user types a new filter or search. It never talks t
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
+from ..data.entity_ref import KINDS, EntityRef, as_kind
 from ..data.export import export_csv
 from ..data.links import RecordLink
 from ..data.rows import Column, Row
 from ..data.session import AffinitySession
-from ..data.sources import QueryProblem, TableSource
+from ..data.sources import ListsSource, QueryProblem, TableSource
 from ..data.sources.revision import Revision, splice_page
 from ..widgets.filter_bar import FilterBar
+from ..widgets.key_footer import KeyFooter
 from ..widgets.lazy_table import LazyTable
 from ..widgets.pickers import PickMany, PickOne
 from ..widgets.prompt import TextPrompt
@@ -31,11 +34,16 @@ from .notices import notify_failure
 from .record_actions import RecordActions
 
 
+AUTO_RESUME_SECONDS = 120
+"""A load refused by Affinity's rate limit starts again by itself after a wait this short; after
+a longer one the notification says how long, and R starts it."""
 REVALIDATE_AFTER_SECONDS = 0.6
-PAINT_WAIT_SECONDS = 0.5
-FRAME_OUT_SECONDS = 0.03
-"""A refresh callback handed to a dialog that closes at once is lost: wait no longer than this."""
 """How long scrolling through cached rows must pause before the pages in view are asked again."""
+PAINT_WAIT_SECONDS = 0.5
+"""A refresh callback handed to a dialog that closes at once is lost: wait no longer than this."""
+FRAME_OUT_SECONDS = 0.03
+"""After the first paint, this long idle lets the frame reach the terminal before the work it
+releases (benchmarks/warm_start.py)."""
 
 
 class TableScreen(RecordActions):
@@ -45,10 +53,12 @@ class TableScreen(RecordActions):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="screen.back"),
         Binding("R", "refresh", "Refresh", show=False, id="screen.refresh"),
-        Binding("s", "sort", "Sort", id="screen.sort"),
+        Binding("S", "sort", "Sort", id="screen.sort"),
         Binding("f", "find", "Find in loaded", id="screen.find"),
         Binding("x", "clear", "Clear filter/find", show=False, id="screen.clear"),
         Binding("e", "export", "Export CSV", show=False, id="screen.export"),
+        Binding("n", "new_note", "Note", id="screen.note"),
+        Binding("r", "new_reminder", "Reminder", id="screen.reminder"),
     ]
 
     names_source_in_header = True
@@ -111,8 +121,12 @@ class TableScreen(RecordActions):
         self.say(source.status_text(loaded=len(table.loaded_rows), shown=len(table.rows),
                                     quick_filter=table.quick_filter))
 
-    def failed(self, error: BaseException) -> None:
+    def failed(self, error: BaseException, *, retry: Callable[[], object] | None = None) -> None:
+        """Say what went wrong; after a short rate-limit wait, ``retry`` runs by itself."""
         notify_failure(self, error)
+        wait = getattr(error, "retry_after", None)
+        if retry is not None and isinstance(wait, int | float) and 0 < wait <= AUTO_RESUME_SECONDS:
+            self.set_timer(float(wait) + 0.25, retry)
 
     # ---- the source ------------------------------------------------------------------------
     def use(self, source: TableSource) -> None:
@@ -143,9 +157,10 @@ class TableScreen(RecordActions):
         except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash
             if source is self.source:
                 table.loading_more = False
-                self.failed(error)
+                self.failed(error, retry=lambda: self.reload() if self.source is source else None)
                 table.empty_text = f"{source.failed_text}: press R to try again."
                 self.say(source.failed_text)
+            await self._mount_footer()
             return
         if source is not self.source:
             return
@@ -179,10 +194,14 @@ class TableScreen(RecordActions):
             # lets it out before the work the first paint releases (~70 ms sooner on screen).
             await asyncio.sleep(FRAME_OUT_SECONDS)
             self.session.painted.set()
-        if not self.query(Footer):
-            await self.mount(Footer())
-            self.refresh_bindings()  # a footer shows its keys when the screen's bindings are announced
+        await self._mount_footer()
         await self.session.first_paint()
+
+    async def _mount_footer(self) -> None:
+        """The keys' footer, once (see ``compose``)."""
+        if self.is_mounted and not self.query(KeyFooter):
+            await self.mount(KeyFooter())
+            self.refresh_bindings()  # a footer shows its keys when the screen's bindings are announced
 
     def revalidate(self) -> None:
         """Ask Affinity again for what is shown from the cache (when it is reachable again)."""
@@ -257,7 +276,7 @@ class TableScreen(RecordActions):
         except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash
             if source is self.source:
                 table.loading_more = False
-                self.failed(error)
+                self.failed(error, retry=lambda: self._load_next() if self.source is source else None)
                 self.report()
             return
         if source is not self.source:  # a newer query replaced this one meanwhile
@@ -315,10 +334,44 @@ class TableScreen(RecordActions):
 
     # ---- shared actions --------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """``escape`` is offered only where there is somewhere to go back to."""
+        """``escape`` is offered only where there is somewhere to go back to; ``n`` and ``r`` only
+        where rows are people, companies or opportunities (not lists)."""
         if action == "back":
             return len(self.app.screen_stack) > 1
+        if action in ("new_note", "new_reminder"):
+            return not isinstance(self.source, ListsSource)
         return True
+
+    def row_entity(self) -> EntityRef | None:
+        """The person, company or opportunity of the row under the cursor (a list entry's entity)."""
+        row = self.table.current_row
+        if row is None or row.entity_type not in KINDS or row.entity_id <= 0:
+            return None
+        return EntityRef(as_kind(row.entity_type), row.entity_id, self.row_title(row))
+
+    def row_title(self, row: Row) -> str:
+        """The row's entity as named in the table (the first column)."""
+        return row.cells[0] if row.cells else ""
+
+    def action_new_note(self) -> None:
+        """``n``: write a note on the row's entity."""
+        from .composer import open_composer
+
+        entity = self.row_entity()
+        if entity is None:
+            self.notify("Put the cursor on a person, company, opportunity or list entry first.", timeout=4)
+            return
+        open_composer(self, self.session, entity.kind, entity.entity_id, entity.title)
+
+    def action_new_reminder(self) -> None:
+        """``r``: set a reminder on the row's entity."""
+        from .reminder_dialog import open_reminder_dialog
+
+        entity = self.row_entity()
+        if entity is None:
+            self.notify("Put the cursor on a person, company, opportunity or list entry first.", timeout=4)
+            return
+        open_reminder_dialog(self, self.session, entity.kind, entity.entity_id, entity.title)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
@@ -356,7 +409,7 @@ class TableScreen(RecordActions):
             table.apply_quick_filter(text)
             if text:
                 self.notify(f"{len(table.rows):,} of the {len(table.loaded_rows):,} loaded {self.what} "
-                            f"contain “{_short(text)}” (searched on this machine; x clears).",
+                            f"contain “{_short(text)}” (searched on your computer; x clears).",
                             title="Find in loaded rows", markup=False)
             self.report()
 

@@ -129,3 +129,30 @@ async def test_a_failing_next_page_is_not_retried_until_the_user_moves(app: Affi
         await pilot.pause(1.0)  # no key pressed meanwhile
         emulator.faults.update({"error_rate": 0.0})
         assert [e.status for e in emulator.log.entries] in ([500, 500], [500, 503], [503, 500], [503, 503])
+
+
+async def test_a_one_second_rate_limit_is_waited_out_without_a_word(app: AffinityApp, emulator: Emulator) -> None:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_deal_pipeline_after(app, emulator, pilot,
+                                       {"rate_limit_next": 1, "retry_after": 1, "paths": [ENTRIES_PATH]})
+        assert error_toasts(app) == []
+        assert [e.status for e in emulator.log.entries if e.path == ENTRIES_PATH][:2] == [429, 200]
+        assert status_text(app) == "loaded 200 of 300"
+
+
+async def test_after_a_longer_rate_limit_wait_the_list_loads_by_itself(
+        app: AffinityApp, emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    import affinity_tui.data.transport as transport
+
+    monkeypatch.setattr(transport, "SDK_WAIT_LIMIT", 1)  # the SDK's bounded part, shortened for the test
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_deal_pipeline_after(app, emulator, pilot,
+                                       {"rate_limit_next": 1, "retry_after": 2, "paths": [ENTRIES_PATH]})
+        assert error_toasts(app) and error_toasts(app)[0].startswith("Affinity's rate limit was reached")
+        # One request reached Affinity; the SDK's retry during the wait was answered locally.
+        assert [e.status for e in emulator.log.entries if e.path == ENTRIES_PATH] == [429]
+        assert app.session.wait.not_sent >= 1
+        assert len(table_of(app).loaded_rows) == 0
+        await until(pilot, lambda: len(table_of(app).loaded_rows) > 0, timeout=6, what="the list, by itself")
+        await settle(pilot)
+        assert status_text(app) == "loaded 200 of 300"

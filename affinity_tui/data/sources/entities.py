@@ -99,6 +99,7 @@ class EntitySource(LocalFirstSearch, TableSource):
         return EntitySource(self.session, self.kind, chosen_field_ids=self.chosen_field_ids)
 
     def with_columns(self, field_ids: Sequence[str]) -> EntitySource:
+        """The same query with these fields as columns (ids from ``column_choices``)."""
         return EntitySource(self.session, self.kind, term=self.term, chosen_field_ids=field_ids)
 
     def column_choices(self) -> list[tuple[str, str, bool]]:

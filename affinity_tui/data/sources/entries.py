@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from affinity.types import FieldType, ListEntryId, ListId, SavedViewId
+from affinity.compare import normalize_value
+from affinity.types import FieldId, FieldType, ListEntryId, ListId, SavedViewId
 
 from ..errors import UserFacingError
 from ..cursors import EntriesCursor, FilteredEntriesCursor, PageCursor, SavedViewCursor
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from affinity.models.entities import FieldMetadata, ListEntryWithEntity
 
     from ..session import AffinitySession
+    from ..writes.entries import EntrySnapshot
 
 FILTER_HELP = 'e.g.  Status = "Diligence" & Amount > 1000000   ·   Owners = *   ·   Sector =~ "Fin"'
 DEFAULT_FIELD_TYPES = (FieldType.LIST, FieldType.GLOBAL)
@@ -70,11 +72,13 @@ class EntriesSource(CachedPages, TableSource):
         """Told after every request of a filtered read (scanned/matched moved)."""
         self._cursor: PageCursor[Any] | None = None
         self._current_columns: tuple[Column, ...] | None = None
+        self._added = 0
         self.query_hint = f"Filter {lst.name}:  {FILTER_HELP}"
 
     # ---- what it is ------------------------------------------------------------------------
     @property
     def list_id(self) -> ListId:
+        """The list's id, typed for the SDK."""
         return ListId(int(self.lst.id))
 
     @property
@@ -122,7 +126,7 @@ class EntriesSource(CachedPages, TableSource):
 
     @property
     def fallback_message(self) -> str | None:
-        """Why the filter runs on this machine, in the user's words (once known)."""
+        """Why the filter runs in the app rather than in Affinity's search, in the user's words (once known)."""
         return self._cursor.fallback_message if isinstance(self._cursor, FilteredEntriesCursor) else None
 
     def counts(self, loaded: int) -> list[str]:
@@ -133,8 +137,10 @@ class EntriesSource(CachedPages, TableSource):
         if isinstance(cursor, FilteredEntriesCursor):
             parts.append(f"scanned {cursor.scanned:,} · matched {cursor.matched:,}")
             if cursor.local_fallback:
-                parts.append("filtered on this machine")
+                parts.append("filtered on your computer")
         total = cursor.total if cursor is not None else None
+        if total is not None:
+            total += self._added
         if total is not None and not isinstance(cursor, FilteredEntriesCursor):
             parts.append(f"loaded {loaded:,} of {total:,}")
         else:
@@ -154,7 +160,8 @@ class EntriesSource(CachedPages, TableSource):
         return EntriesSource(self.session, self.lst, **options)
 
     async def prepare_query(self) -> None:
-        """Read the dropdown options the filter's values are checked against (once a session)."""
+        """Read the dropdown options the filter's values are checked against (once a session).
+        Never raises: ``with_query`` asks again and reports a failure."""
         try:
             await self._fields_with_options()
         except Exception:  # noqa: BLE001 - with_query asks again and reports the failure
@@ -169,14 +176,18 @@ class EntriesSource(CachedPages, TableSource):
         """The entries matching the filter ``text`` ("" clears it). A filter replaces a view.
 
         Field names, option values, dates and numbers are checked against the list's fields
-        first: a typo is refused here instead of making Affinity scan the whole list."""
+        first: a typo is refused here instead of making Affinity scan the whole list. Raises
+        ``UserFacingError`` when the fields cannot be read."""
         text = text.strip()
         if not text:
             return self._refined(filter_text=None)
         parsed = parse_filter(text, await self._fields_with_options())
         if isinstance(parsed, FilterProblem):
             return QueryProblem(parsed.message, parsed.position)
-        self.recent.remember(int(self.lst.id), text)
+        try:
+            self.recent.remember(int(self.lst.id), text)
+        except OSError:  # a read-only state directory costs the history, not the filter
+            pass
         return self._refined(filter_text=text, view_id=None)
 
     def with_view(self, view_id: int | None) -> EntriesSource:
@@ -184,6 +195,7 @@ class EntriesSource(CachedPages, TableSource):
         return self._refined(view_id=view_id, filter_text=None)
 
     def with_columns(self, field_ids: Sequence[str]) -> EntriesSource:
+        """The same query with these fields as columns (ids from ``column_choices``)."""
         return self._refined(chosen_field_ids=list(field_ids))
 
     def cleared(self) -> EntriesSource:
@@ -314,6 +326,54 @@ class EntriesSource(CachedPages, TableSource):
         columns = self._current_columns
         rows = await rows_in_slices(page.models, columns, entry_rows) if columns is not None else []
         return TablePage(rows, page.has_more)
+
+    # ---- rows changed by a write -------------------------------------------------------------
+    def filter_field_ids(self) -> list[str]:
+        """The fields the active filter tests (a write reads them along, to re-check the row);
+        empty without a filter or before the list's fields are known."""
+        fields = self.fields
+        if not self.filter_text or fields is None:
+            return []
+        parsed = parse_filter(self.filter_text, fields)
+        if isinstance(parsed, FilterProblem):
+            return []
+        found = (fields.named(name) for name in parsed.fields)
+        return [str(meta.id) for meta in found if meta is not None]
+
+    def still_matches(self, snapshot: EntrySnapshot) -> bool | None:
+        """Whether an entry, with the values a write just gave it, still passes the filter
+        (None: no filter, or the snapshot lacks a field the filter tests)."""
+        fields = self.fields
+        if not self.filter_text or fields is None:
+            return None
+        parsed = parse_filter(self.filter_text, fields)
+        if isinstance(parsed, FilterProblem):
+            return None
+        values: dict[str, Any] = {"name": snapshot.name}
+        for name in parsed.fields:
+            meta = fields.named(name)
+            state = snapshot.fields.get(str(meta.id)) if meta is not None else None
+            if state is None:
+                return None
+            values[state.name] = normalize_value(state.data)
+            values[name] = values[state.name]
+        return bool(parsed.expression.matches(values))
+
+    def entry_added(self, delta: int = 1) -> None:
+        """An entry was added to (or removed from, ``-1``) the list here: "of Y" follows."""
+        self._added += delta
+
+    async def row_for(self, entry_id: int) -> Row | None:
+        """One entry as a row of this table (a new entry, to show it): one read. Raises
+        ``UserFacingError``."""
+        columns = self._current_columns
+        if columns is None:
+            return None
+        ids = [c.key for c in columns if c.kind != "name"]
+        async with self.session.reading() as client:
+            entry = await client.lists.entries(self.list_id).get(
+                ListEntryId(entry_id), field_ids=[FieldId(i) if i.startswith("field-") else i for i in ids])  # type: ignore[misc]
+        return entry_rows([entry], columns)[0]
 
     def _progressed(self, scanned: int, matched: int) -> None:
         if self.on_progress is not None:

@@ -1,0 +1,134 @@
+"""The HTTP transport under the SDK: bounded rate-limit waits, and dropped connections retried for
+reads only.
+
+Two things affinity-sdk 2.0.6 does on its own that an interactive app cannot live with:
+
+* **It sleeps the whole ``Retry-After`` of a 429**, however long (``Retry-After: 3600`` sleeps
+  an hour, twice), and its client-wide gate then holds back every later request. This transport
+  remembers the real wait (``RateWait``, which the status line counts down), hands the SDK
+  a ``Retry-After`` of at most ``SDK_WAIT_LIMIT`` seconds, and while the wait lasts answers every
+  request itself with a 429 **without sending it**: nothing leaves the process during a wait, and
+  the SDK gives up after its bounded retry. The screens then say how long Affinity asked to
+  wait, and load again by themselves when it is over.
+* **A connection dropped mid-response** (``httpx.RemoteProtocolError``) reaches the caller
+  unwrapped and is never retried. For a read (``GET``, ``HEAD``, the read-only search ``POST``)
+  it is turned into a connection error, which the SDK retries; for a write it is passed on as
+  it is: the write may have landed, so it is never sent again (``AffinitySession.write`` reads
+  whether it did).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import time
+from collections.abc import Callable
+
+import httpx
+
+SDK_WAIT_LIMIT = 10
+"""The longest ``Retry-After`` the SDK is shown: it sleeps that long before its one retry."""
+LOCAL_HEADER = "X-Affinity-Tui-Not-Sent"
+"""Marks a 429 this transport answered itself, during a wait (nothing was sent)."""
+
+
+class DroppedConnection(httpx.ConnectError):
+    """A read whose connection was dropped mid-response (retried by the SDK like a refused one)."""
+
+
+def is_read(request: httpx.Request) -> bool:
+    """GET and HEAD, and the read-only search POSTs (``…/search``), which the SDK retries."""
+    return request.method in ("GET", "HEAD") or (request.method == "POST" and request.url.path.endswith("/search"))
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """``Retry-After`` as seconds: a number, or an HTTP date (seconds from now); None if absent
+    or unreadable."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+class RateWait:
+    """The wait Affinity asked for, shared by the session's read and write clients."""
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic,
+                 on_blocked: Callable[[float | None], None] | None = None) -> None:
+        self._clock = clock
+        self.blocked_until: float | None = None
+        """``clock()`` time until which Affinity asked not to be called (None: no wait)."""
+        self.on_blocked = on_blocked
+        """Told the new ``blocked_until`` whenever a 429 starts a wait (and None when it ends)."""
+        self.not_sent = 0
+        """Requests answered locally during a wait, never sent."""
+
+    @property
+    def seconds(self) -> float:
+        """How long the current wait still lasts (0 when there is none)."""
+        if self.blocked_until is None:
+            return 0.0
+        remaining = self.blocked_until - self._clock()
+        if remaining <= 0:
+            self.blocked_until = None
+            if self.on_blocked is not None:
+                self.on_blocked(None)
+            return 0.0
+        return remaining
+
+    def start(self, seconds: float) -> None:
+        """A 429 asked for ``seconds``: wait that long from now (a longer wait already running wins)."""
+        until = self._clock() + seconds
+        if self.blocked_until is None or until > self.blocked_until:
+            self.blocked_until = until
+            if self.on_blocked is not None:
+                self.on_blocked(until)
+
+
+class GuardedTransport(httpx.AsyncBaseTransport):
+    """Wraps the real (or in-process) transport of one SDK client; ``wait`` is shared."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, wait: RateWait) -> None:
+        self._inner = inner
+        self.wait = wait
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` (or answer it here with a 429 during a wait); see the module docstring."""
+        remaining = self.wait.seconds
+        if remaining > 0:
+            self.wait.not_sent += 1
+            return _local_429(request, remaining)
+        try:
+            response = await self._inner.handle_async_request(request)
+        except httpx.RemoteProtocolError as error:
+            if is_read(request):
+                raise DroppedConnection(f"The connection was dropped mid-response ({error})",
+                                        request=request) from None
+            raise
+        if response.status_code == 429:
+            wait = retry_after_seconds(response.headers.get("Retry-After"))
+            if wait is not None and wait > 0:
+                self.wait.start(wait)
+                response.headers["Retry-After"] = str(min(SDK_WAIT_LIMIT, max(1, round(wait))))
+        return response
+
+    async def aclose(self) -> None:
+        """Close the wrapped transport."""
+        await self._inner.aclose()
+
+
+def _local_429(request: httpx.Request, remaining: float) -> httpx.Response:
+    seconds = max(1, round(remaining))
+    body = {"errors": [{"code": "rate-limit",
+                        "message": f"Affinity's rate limit: waiting {seconds} more seconds (nothing was sent)"}]}
+    return httpx.Response(429, headers={"Retry-After": str(min(SDK_WAIT_LIMIT, seconds)), LOCAL_HEADER: "1",
+                                        "Content-Type": "application/json"},
+                          content=json.dumps(body).encode(), request=request)
