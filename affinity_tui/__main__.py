@@ -53,6 +53,15 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     opener.add_argument("--list", dest="list_name", metavar="NAME", help="open the list with this name")
     opener.add_argument("--view", dest="view_name", metavar="NAME", help="open this saved view of the list")
     _start_options(opener, argparse_default=True)
+    noter = commands.add_parser(
+        "note", help="write a note on a record from its Affinity web link, then exit",
+        description="Open the note composer on the person, company, opportunity or list entry a link "
+                    "from Affinity's web app shows; affinity-tui exits once the note is saved "
+                    "(or closed: its draft is kept).",
+        epilog="Links: https://<subdomain>.affinity.co/persons/<id>, /companies/<id>, /opportunities/<id>, "
+               "/lists/<id>/entries/<id> (.affinity.com too).")
+    noter.add_argument("url", help="a link copied from Affinity's web app")
+    _start_options(noter, argparse_default=True)
     cache = commands.add_parser(
         "cache", help="the on-disk cache: where it is, or clear it",
         description="affinity-tui keeps what it showed (per tenant and user) to start instantly and work "
@@ -90,6 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     start = None
     if args.command == "open":
         start = _place_to_open(args)
+        if start is None:
+            return EXIT_CONFIG_ERROR
+    if args.command == "note":
+        start = _place_to_note(args.url)
         if start is None:
             return EXIT_CONFIG_ERROR
     os.environ.setdefault("TEXTUAL_FPS", FRAME_RATE)  # read when textual is first imported
@@ -142,6 +155,25 @@ def _place_to_open(args: argparse.Namespace) -> Place | None:
     return place
 
 
+def _place_to_note(url: str) -> Place | None:
+    """The record ``affinity-tui note`` writes on, or None after saying on stderr what is wrong."""
+    from dataclasses import replace
+
+    from .data.web_links import UnreadableLink, parse_web_link
+
+    try:
+        target = parse_web_link(url)
+    except UnreadableLink as error:
+        print(error, file=sys.stderr)
+        return None
+    if target.kind == "list":
+        print("A note goes on a person, company, opportunity or list entry, not on a list: "
+              "use a /persons/<id>, /companies/<id>, /opportunities/<id> or /lists/<id>/entries/<id> link.",
+              file=sys.stderr)
+        return None
+    return replace(target.place(), note=True)
+
+
 def _configured_app(args: argparse.Namespace, start: Place | None = None) -> AffinityApp | None:
     """The app on the user's tenant, or None after explaining on stderr what is missing."""
     from .config import ConfigError, load_keymap, load_settings
@@ -163,8 +195,9 @@ def _configured_app(args: argparse.Namespace, start: Place | None = None) -> Aff
                             data_seconds=cache_settings.data_minutes * 60)
     from .data.resume import ResumeStore
 
-    resume = ResumeStore(settings.api_key.reveal())
-    place = start if start is not None else None if args.fresh else resume.load()
+    store = ResumeStore(settings.api_key.reveal())
+    place = start if start is not None else None if args.fresh else store.load()
+    resume = None if place is not None and place.note else store  # one note is not where to come back to
     if cache is not None:
         cache.prefetch(_first_queries(place))
     from .app import AffinityApp

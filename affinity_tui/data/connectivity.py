@@ -32,6 +32,7 @@ class UnreachableError(UserFacingError):
 
     @classmethod
     def from_error(cls, error: UserFacingError) -> UnreachableError:
+        """The same message, marked as a failure to reach Affinity."""
         return cls(error.title, error.what_to_do, status=error.status, retry_after=error.retry_after)
 
 

@@ -60,12 +60,16 @@ class Place:
     """A list to find by name once the lists are known (``open --list``)."""
     open_entry: bool = False
     """Open the detail of the entry ``row_key`` once it is known (a list entry's URL)."""
+    note: bool = False
+    """Open the note composer on the record, and stop once it closes (``affinity-tui note``)."""
 
     def to_json(self) -> dict[str, Any]:
+        """The place as JSON-ready data (empty fields left out)."""
         return {k: v for k, v in asdict(self).items() if v not in (None, "", False)}
 
     @classmethod
     def from_json(cls, data: Any) -> Place | None:
+        """A place from ``to_json`` data, or None when it is not one (another version, damaged)."""
         if not isinstance(data, dict):
             return None
         known = {f.name for f in fields(cls)}
@@ -107,6 +111,7 @@ class ResumeStore:
 
     @property
     def identity(self) -> str:
+        """This key's keyed hash: which place in the file is this key's."""
         if self._identity is None:
             self._identity = key_fingerprint(self.directory, self._api_key)[:32]
         return self._identity

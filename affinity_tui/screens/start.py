@@ -9,6 +9,7 @@ when it has them, so a resumed list is on screen before anything is asked of Aff
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from typing import Any
 
@@ -81,8 +82,40 @@ async def open_place(app: App[Any], session: AffinitySession, place: Place) -> N
             d = place.detail
             await app.push_screen(DetailScreen(session, d.kind, d.entity_id, title=d.title, list_id=d.list_id,
                                                entry_id=d.entry_id))
+        if place.note:
+            await compose_note_then_exit(app, session)
     except Exception as error:  # noqa: BLE001 - a place that cannot be opened is not a crash
         notify_failure(app.screen, error)
+
+
+RECORD_WAIT_SECONDS = 20.0
+NAME_WAIT_SECONDS = 3.0
+
+
+async def compose_note_then_exit(app: App[Any], session: AffinitySession) -> None:
+    """``affinity-tui note URL``: once the record is open, the note composer on it; the app stops
+    when the composer closes (status 0 once the note was saved, 1 when it was closed unsent: its
+    draft is kept)."""
+    from ..data.entity_ref import EntityRef, as_kind
+    from .composer import NoteComposer
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + RECORD_WAIT_SECONDS
+    while not isinstance(app.screen, DetailScreen):
+        if loop.time() > deadline:
+            app.notify("The record did not open: no note was started.", title="Note", severity="error")
+            return
+        await asyncio.sleep(0.02)
+    screen = app.screen
+    deadline = loop.time() + NAME_WAIT_SECONDS  # its name (the cache's or Affinity's), and who writes
+    while (screen.profile is None or session.tenant is None) and loop.time() < deadline:
+        await asyncio.sleep(0.02)
+    composer = NoteComposer(session, EntityRef(as_kind(screen.kind), int(screen.entity_id), screen.entity_title))
+
+    def closed(_result: None) -> None:
+        app.exit(return_code=0 if composer.sent else 1)
+
+    await app.push_screen(composer, closed)
 
 
 def prepare_mode_screen(screen: TableScreen, place: Place | None, mode: str) -> TableScreen:

@@ -176,3 +176,47 @@ async def test_resume_returns_to_a_saved_view_deep_in_the_cache(cached_session: 
         await until(pilot, lambda: isinstance(app.screen, ListEntriesScreen) and len(table_of(app).rows) > 0)
         assert table_of(app).cursor_key == key  # at once: the cache held the pages down to it
         await settle(pilot)
+
+
+# ---- affinity-tui note URL ------------------------------------------------------------------------
+def test_note_takes_a_records_link(capsys: pytest.CaptureFixture[str], launched: list[AffinityApp]) -> None:
+    assert main(["note", "https://harborpeak.affinity.co/lists/12001"]) == 2
+    assert "not on a list" in capsys.readouterr().err
+    assert main(["note", "https://harborpeak.affinity.co/notes/5"]) == 2
+    err = capsys.readouterr().err
+    assert all(form in err for form in ACCEPTED_FORMS)
+    assert main(["note", "https://harborpeak.affinity.co/persons/50007"]) == 0
+    app = launched[0]
+    assert app.start_place == Place(mode="people", detail=DetailPlace("person", 50007), note=True)
+    assert app.resume is None  # writing one note is not where the next start returns
+
+
+async def test_note_opens_the_composer_on_the_record_and_exits_once_saved(
+        cached_session: CachedSession, emulator: Emulator) -> None:
+    from textual.widgets import Static
+
+    from affinity_tui.screens.composer import NoteComposer
+    from affinity_tui.widgets.confirm import ConfirmScreen
+
+    from ..notes.helpers import confirm_write, type_text
+
+    person = emulator.store.persons[50007]
+    app = AffinityApp(cached_session(), start=Place(mode="people", detail=DetailPlace("person", person.id), note=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, NoteComposer), timeout=10, what="the composer")
+        composer = app.screen
+        assert isinstance(composer, NoteComposer)
+        assert (composer.target.kind, composer.target.entity_id, composer.target.title) == \
+            ("person", person.id, person.full_name)
+        await pilot.pause()
+        await type_text(pilot, "Called about the round")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert "Unlock write mode?" in str(app.screen.query_one("#confirm-title", Static).render())
+        await pilot.press("y")  # unlock
+        await confirm_write(pilot)
+        await until(pilot, lambda: not app.is_running, timeout=10, what="the app to stop")
+    assert app.return_code == 0
+    assert [(w.method, w.path) for w in emulator.log.writes] == [("POST", "/v2/notes")]
+    assert any(n.person_ids == [person.id] and "Called about the round" in n.html
+               for n in emulator.store.notes.values())

@@ -55,6 +55,7 @@ def pack(value: Any) -> bytes:
 
 
 def unpack(blob: bytes) -> Any:
+    """The value ``pack`` stored; ``CacheFormatError`` when the bytes are not that."""
     try:
         return _loads(zlib.decompress(blob))
     except zlib.error as error:
@@ -95,10 +96,12 @@ def _decode_key(raw: Any, text: str) -> Any:
 
 # ---- rows and columns ------------------------------------------------------------------------
 def encode_columns(columns: Sequence[Column]) -> list[Any]:
+    """Columns as JSON-ready lists (key, title, value type, kind, width, numeric)."""
     return [[c.key, c.title, c.value_type, c.kind, c.width, c.numeric] for c in columns]
 
 
 def decode_columns(raw: Any) -> tuple[Column, ...]:
+    """Columns from ``encode_columns``; raises ``CacheFormatError``."""
     try:
         return tuple(Column(str(k), str(t), str(v), str(kind), int(w), bool(n)) for k, t, v, kind, w, n in raw)
     except (TypeError, ValueError, IndexError) as error:
@@ -157,6 +160,7 @@ def encode_lists(lists: Sequence[Any]) -> bytes:
 
 
 def decode_lists(blob: bytes) -> list[Any]:
+    """``ListSummary`` values from ``encode_lists``; raises ``CacheFormatError``."""
     from ..sources.lists import ListSummary, SavedViewSummary
 
     try:
@@ -173,12 +177,14 @@ def decode_lists(blob: bytes) -> list[Any]:
 
 
 def encode_tenant(tenant: Any) -> bytes:
+    """Who is signed in (``TenantInfo``), compressed."""
     return pack({"tenant_id": int(tenant.tenant_id), "tenant_name": tenant.tenant_name,
                  "subdomain": tenant.subdomain, "user_id": int(tenant.user_id), "user_name": tenant.user_name,
                  "user_email": tenant.user_email})
 
 
 def decode_tenant(blob: bytes) -> Any:
+    """The ``TenantInfo`` from ``encode_tenant``; raises ``CacheFormatError``."""
     from ..session import TenantInfo
 
     try:
@@ -191,10 +197,12 @@ def decode_tenant(blob: bytes) -> Any:
 
 
 def encode_fields(fields: Sequence[FieldMetadata]) -> bytes:
+    """Field metadata as Affinity's own JSON shape, compressed."""
     return pack([meta.model_dump(mode="json", by_alias=True) for meta in fields])
 
 
 def decode_fields(blob: bytes) -> list[FieldMetadata]:
+    """``FieldMetadata`` from ``encode_fields``; raises ``CacheFormatError``."""
     from pydantic import ValidationError
 
     try:
@@ -220,10 +228,12 @@ DETAIL_PARTS = ("profile", "notes", "reminders", "interactions")
 
 
 def encode_detail(part: str, value: Any) -> bytes:
+    """One part of the detail screen (``DETAIL_PARTS``) as compressed JSON."""
     return zlib.compress(_adapter(part).dump_json(value), 1)
 
 
 def decode_detail(part: str, blob: bytes) -> Any:
+    """A part from ``encode_detail``; raises ``CacheFormatError``."""
     from pydantic import ValidationError
 
     try:

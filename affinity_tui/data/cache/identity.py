@@ -105,15 +105,18 @@ class KeyIndex:
                 and "/" not in v and "\\" not in v}
 
     def lookup(self, fingerprint: str) -> str | None:
+        """The database file confirmed for ``fingerprint``, or None."""
         return self._load().get(fingerprint)
 
     def remember(self, fingerprint: str, db_name: str) -> None:
+        """Record that ``fingerprint`` leads to ``db_name`` (``whoami`` confirmed it)."""
         keys = self._load()
         if keys.get(fingerprint) != db_name:
             keys[fingerprint] = db_name
             self._save(keys)
 
     def forget(self, fingerprint: str) -> None:
+        """Drop ``fingerprint`` (Affinity refused its key): it leads nowhere any more."""
         keys = self._load()
         if keys.pop(fingerprint, None) is not None:
             self._save(keys)

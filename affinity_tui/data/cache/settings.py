@@ -28,6 +28,7 @@ DEFAULT_DATA_MINUTES = 1.0
 
 @dataclass(frozen=True)
 class CacheSettings:
+    """The ``[cache]`` table of the config file, with its defaults."""
     enabled: bool = True
     directory: Path | None = None
     """None: ``identity.cache_dir()`` (the platform's cache dir, or ``$AFFINITY_TUI_CACHE_DIR``)."""
@@ -36,6 +37,7 @@ class CacheSettings:
 
     @property
     def path(self) -> Path:
+        """Where the cache lives."""
         return self.directory if self.directory is not None else cache_dir()
 
 

@@ -74,6 +74,7 @@ def fts5_available() -> bool:
 
 @dataclass(frozen=True, slots=True)
 class StoredPage:
+    """One page as stored: its rows (compressed), where the next starts, when Affinity gave it."""
     rows: bytes
     position: str | None
     has_more: bool
@@ -82,6 +83,7 @@ class StoredPage:
 
 @dataclass(frozen=True, slots=True)
 class StoredQuery:
+    """One table query as stored: its columns (compressed), size and time."""
     columns: bytes
     total: int | None
     fetched_at: float
@@ -163,6 +165,7 @@ class CacheFile:
         return db
 
     def close(self) -> None:
+        """Close the connection (errors ignored: the file is being left)."""
         try:
             self.db.close()
         except sqlite3.Error:
@@ -170,29 +173,36 @@ class CacheFile:
 
     # ---- keys ------------------------------------------------------------------------------
     def has_key(self, fingerprint: str) -> bool:
+        """Whether this file belongs to the key with ``fingerprint``."""
         return self.db.execute("SELECT 1 FROM keys WHERE fingerprint = ?", (fingerprint,)).fetchone() is not None
 
     def add_key(self, fingerprint: str) -> None:
+        """Record that the key with ``fingerprint`` belongs to this file."""
         self.db.execute("INSERT OR IGNORE INTO keys VALUES (?, ?)", (fingerprint, time.time()))
 
     def remove_key(self, fingerprint: str) -> None:
+        """Forget the key with ``fingerprint`` (Affinity refused it)."""
         self.db.execute("DELETE FROM keys WHERE fingerprint = ?", (fingerprint,))
 
     # ---- metadata --------------------------------------------------------------------------
     def get_meta(self, name: str) -> tuple[bytes, float] | None:
+        """(data, fetched_at) of a metadata entry, or None."""
         found = self.db.execute("SELECT data, fetched_at FROM meta WHERE name = ?", (name,)).fetchone()
         return (bytes(found[0]), float(found[1])) if found else None
 
     def put_meta(self, name: str, data: bytes, fetched_at: float) -> None:
+        """Store a metadata entry (replacing it)."""
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", (name, data, fetched_at))
 
     # ---- pages -----------------------------------------------------------------------------
     def get_query(self, query: str) -> StoredQuery | None:
+        """A query's columns, size and time, or None."""
         found = self.db.execute("SELECT columns, total, fetched_at FROM queries WHERE query = ?",
                                 (query,)).fetchone()
         return StoredQuery(bytes(found[0]), found[1], float(found[2])) if found else None
 
     def get_page(self, query: str, page: int) -> StoredPage | None:
+        """Page ``page`` (1-based) of ``query``, or None."""
         found = self.db.execute("SELECT rows, position, has_more, fetched_at FROM pages WHERE query = ? AND page = ?",
                                 (query, page)).fetchone()
         return StoredPage(bytes(found[0]), found[1], bool(found[2]), float(found[3])) if found else None
@@ -215,6 +225,7 @@ class CacheFile:
             self._index(seen)
 
     def drop_query(self, query: str) -> None:
+        """Forget a query and all its pages."""
         with self.db:
             self.db.execute("BEGIN")
             self.db.execute("DELETE FROM pages WHERE query = ?", (query,))
@@ -222,12 +233,14 @@ class CacheFile:
 
     # ---- details ---------------------------------------------------------------------------
     def get_detail(self, kind: str, entity_id: int, part: str) -> tuple[bytes, float] | None:
+        """(data, fetched_at) of one part of a record, or None."""
         found = self.db.execute("SELECT data, fetched_at FROM details WHERE kind = ? AND entity_id = ? AND part = ?",
                                 (kind, entity_id, part)).fetchone()
         return (bytes(found[0]), float(found[1])) if found else None
 
     def put_detail(self, kind: str, entity_id: int, part: str, data: bytes, fetched_at: float,
                    seen: Sequence[Seen] = ()) -> None:
+        """Store one part of a record, and index the record it names for the local search."""
         with self.db:
             self.db.execute("BEGIN")
             self.db.execute("INSERT OR REPLACE INTO details VALUES (?, ?, ?, ?, ?)",
@@ -248,6 +261,7 @@ class CacheFile:
                                 [(*r, " " + " ".join(_words(f"{r[1]} {r[2]}"))) for r in rows])
 
     def index(self, seen: Sequence[Seen]) -> None:
+        """Add people, companies or opportunities to the local search (replacing what was there)."""
         with self.db:
             self.db.execute("BEGIN")
             self._index(seen)
@@ -280,4 +294,5 @@ class CacheFile:
         return [Seen(str(k), int(i), str(n), str(e or "")) for k, i, n, e in found]
 
     def count_seen(self) -> int:
+        """How many people, companies and opportunities the local search knows."""
         return int(self.db.execute("SELECT count(*) FROM entity_search").fetchone()[0])

@@ -52,6 +52,7 @@ class Cached(Generic[T]):
 
 @dataclass(frozen=True, slots=True)
 class CachedQuery:
+    """A cached table query: its columns, size and when Affinity gave them."""
     columns: tuple[Column, ...]
     total: int | None
     fetched_at: float
@@ -59,6 +60,7 @@ class CachedQuery:
 
 @dataclass(frozen=True, slots=True)
 class CachedPage:
+    """A cached page of rows, decoded, with where the next page starts."""
     rows: list[Row]
     position: str | None
     """Where the page after this one starts (path and query of the cursor URL)."""
@@ -324,6 +326,7 @@ class TenantCache:
 
     # ---- freshness ----------------------------------------------------------------------------
     def age(self, fetched_at: float) -> float:
+        """Seconds since ``fetched_at`` (never negative)."""
         return max(0.0, self.clock() - fetched_at)
 
     def metadata_fresh(self, cached: Cached[Any] | None) -> bool:
@@ -354,24 +357,30 @@ class TenantCache:
         self._write(lambda file: file.put_meta(name, encode(), stamp))
 
     async def tenant(self) -> Cached[Any] | None:
+        """Who was signed in with this key, or None."""
         return await self._meta("tenant", codec.decode_tenant)
 
     async def lists(self) -> Cached[list[Any]] | None:
+        """The lists as last shown (views and owners' names included), or None."""
         return await self._meta("lists", codec.decode_lists)
 
     def save_lists(self, lists: Sequence[Any]) -> None:
+        """Keep the lists as shown now (queued; returns at once)."""
         kept = list(lists)
         self._put_meta("lists", lambda: codec.encode_lists(kept))
 
     async def fields(self, name: str) -> Cached[list[FieldMetadata]] | None:
+        """Field metadata kept under ``name`` (``list:<id>``, ``entity:<kind>``, ``options:<id>``), or None."""
         return await self._meta(f"fields:{name}", codec.decode_fields)
 
     def save_fields(self, name: str, fields: Sequence[FieldMetadata]) -> None:
+        """Keep field metadata under ``name`` (queued)."""
         kept = list(fields)
         self._put_meta(f"fields:{name}", lambda: codec.encode_fields(kept))
 
     # ---- pages ----------------------------------------------------------------------------------
     async def query(self, query: str) -> CachedQuery | None:
+        """A table query's columns and size, or None."""
         known, found = await self._remembered(("query", query))
         if known:
             return found  # type: ignore[no-any-return]
@@ -385,6 +394,7 @@ class TenantCache:
         return await self._read(read)
 
     async def page(self, query: str, number: int, columns: Sequence[Column]) -> CachedPage | None:
+        """Page ``number`` of ``query``, its rows decoded for ``columns``, or None."""
         known, found = await self._remembered(("page", query, number))
         if known:
             return found  # type: ignore[no-any-return]
@@ -415,10 +425,12 @@ class TenantCache:
         self._write(write)
 
     def drop_query(self, query: str) -> None:
+        """Forget a query and its pages (queued)."""
         self._write(lambda file: file.drop_query(query))
 
     # ---- details --------------------------------------------------------------------------------
     async def detail(self, kind: str, entity_id: int, part: str) -> Cached[Any] | None:
+        """One part of a record (``profile``, ``notes``, ``reminders``, ``interactions``), or None."""
         def read(file: CacheFile) -> Cached[Any] | None:
             found = file.get_detail(kind, int(entity_id), part)
             return Cached(codec.decode_detail(part, found[0]), found[1]) if found else None
@@ -426,6 +438,7 @@ class TenantCache:
         return await self._read(read)
 
     def save_detail(self, kind: str, entity_id: int, part: str, value: Any) -> None:
+        """Keep one part of a record as shown now (queued)."""
         stamp = self.clock()
 
         def write(file: CacheFile) -> None:

@@ -150,9 +150,11 @@ class CachedPages:
 
     @property
     def revalidation_due(self) -> bool:
+        """True while pages handed out from the cache wait to be asked again."""
         return bool(self._cache_state()["shown"])
 
     def status_text(self, *, loaded: int, shown: int, quick_filter: str) -> str:
+        """The source's status, with how old the rows shown from the cache are."""
         text = self._base_status(loaded, shown, quick_filter)
         stale, cache = self.stale_since, self.session.cache
         if stale is None or cache is None:
@@ -166,6 +168,8 @@ class CachedPages:
 
     # ---- paging ----------------------------------------------------------------------------------
     async def first_page(self) -> TablePage:
+        """The cached pages (up to ``restore_key``) without a request, else Affinity's first page, kept.
+        Raises ``UserFacingError``."""
         state = self._cache_state()
         cache, key = self._cache(), self.cache_key
         if cache is not None and key is not None and not self.from_affinity:
@@ -211,11 +215,13 @@ class CachedPages:
         return TablePage(rows, has_more, query.columns)
 
     async def close_cursor(self) -> None:
+        """Stop the network cursor (or the cached stand-in) of this source."""
         cursor, self._cursor = self._cursor, None
         if cursor is not None:
             await cursor.aclose()
 
     async def next_page(self) -> TablePage:
+        """The next cached page, else Affinity's next one (kept). Raises ``UserFacingError``."""
         state = self._cache_state()
         cache, key = self._cache(), self.cache_key
         number = state["handed"] + 1
@@ -255,6 +261,7 @@ class CachedPages:
 
     # ---- revalidation ----------------------------------------------------------------------------
     async def revalidate(self, on_revision: Callable[[Revision], None]) -> None:
+        """Ask Affinity again for the last pages handed out from the cache; never raises."""
         state = self._cache_state()
         cache, key = self._cache(), self.cache_key
         shown: dict[int, _Shown] = state["shown"]

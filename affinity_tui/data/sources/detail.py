@@ -131,15 +131,20 @@ class DetailSource:
         yield value
 
     def profile_versions(self) -> AsyncIterator[EntityProfile]:
+        """The profile as cached (if it is), then as Affinity has it. Raises ``UserFacingError``."""
         return self._versions("profile", self.load_profile)
 
     def notes_versions(self) -> AsyncIterator[list[NoteView]]:
+        """The notes as cached (if they are), then as Affinity has them. Raises ``UserFacingError``."""
         return self._versions("notes", self.load_notes)
 
     def reminders_versions(self) -> AsyncIterator[list[ReminderView]]:
+        """The reminders as cached, then as Affinity has them. Raises ``UserFacingError``."""
         return self._versions("reminders", self.load_reminders)
 
     def interactions_versions(self) -> AsyncIterator[list[InteractionView]]:
+        """Emails and meetings as cached, then Affinity's (none for an opportunity).
+        Raises ``UserFacingError``."""
         if not self.has_interactions:
             return _nothing()
         return self._versions("interactions", self.load_interactions)

@@ -40,12 +40,14 @@ class LocalFirstSearch(CachedPages):
 
     @property
     def fields(self) -> FieldSet | None:
+        """The kind's fields, once known (the source's own)."""
         raise NotImplementedError
 
     local_only: bool = False
     """As you type: the local matches only, nothing is asked of Affinity."""
 
     def searching(self, text: str) -> Any:
+        """The same table showing Affinity's search for ``text`` (the source's own)."""
         raise NotImplementedError
 
     def _column_list(self, fields: FieldSet) -> list[Column]:
@@ -70,6 +72,8 @@ class LocalFirstSearch(CachedPages):
         return bool(self.term) and self.session.cache is not None and (self.local_only or state["due"])
 
     async def first_page(self) -> TablePage:
+        """A search's local matches at once (no request); else the source's first page.
+        Raises ``UserFacingError``."""
         if not self.term or self.session.cache is None:
             return await super().first_page()
         state = self._search_state()
@@ -82,6 +86,7 @@ class LocalFirstSearch(CachedPages):
         return TablePage(rows, False, self._columns)
 
     async def revalidate(self, on_revision: Callable[[Revision], None]) -> None:
+        """Affinity's search merged into the local matches shown; never raises."""
         state = self._search_state()
         if not state["due"]:
             await super().revalidate(on_revision)
@@ -105,6 +110,7 @@ class LocalFirstSearch(CachedPages):
         on_revision(Revision(columns=self._columns, rows=merged, has_more=page.has_more))
 
     async def next_page(self) -> TablePage:
+        """Affinity's next page of results, without rows already shown. Raises ``UserFacingError``."""
         page = await super().next_page()
         state = self._search_state()
         if not self.term or not state["shown"]:
@@ -114,6 +120,7 @@ class LocalFirstSearch(CachedPages):
         return TablePage(rows, page.has_more, page.columns)
 
     def status_text(self, *, loaded: int, shown: int, quick_filter: str) -> str:
+        """Says when the rows are the local matches only."""
         if not self.local:
             return super().status_text(loaded=loaded, shown=shown, quick_filter=quick_filter)
         what = f"{loaded:,} seen before match “{self.term}”"

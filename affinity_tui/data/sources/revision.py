@@ -32,6 +32,7 @@ class Revision:
 
     @property
     def empty(self) -> bool:
+        """True when nothing changed."""
         return not self.changed and self.page is None and self.rows is None and self.columns is None \
             and self.has_more is None
 
