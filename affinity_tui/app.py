@@ -166,8 +166,10 @@ class AffinityApp(App[None]):
             self.panic(redacted_traceback(error, self.session.secrets))
 
 
-def demo_app(*, seed: int | None = None, scale: int | None = None, now: datetime | None = None) -> AffinityApp:
-    """The app on an in-process emulator of a demo tenant (``affinity-tui --demo``, snapshots)."""
+def demo_app(*, seed: int | None = None, scale: int | None = None, now: datetime | None = None,
+             keymap: dict[str, str] | None = None) -> AffinityApp:
+    """The app on an in-process emulator of a demo tenant (``affinity-tui --demo``, snapshots),
+    with ``keymap`` (the config file's) as for a real tenant."""
     from .emulator import Emulator, EmulatorConfig
 
     options: dict[str, object] = {"now": now, "defer_activity": True}
@@ -176,4 +178,4 @@ def demo_app(*, seed: int | None = None, scale: int | None = None, now: datetime
     if scale is not None:
         options["scale"] = scale
     emulator = Emulator(EmulatorConfig(**options))  # type: ignore[arg-type]
-    return AffinityApp(AffinitySession.for_emulator(emulator, clock=(lambda: now) if now else None))
+    return AffinityApp(AffinitySession.for_emulator(emulator, clock=(lambda: now) if now else None), keymap=keymap)
