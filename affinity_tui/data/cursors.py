@@ -484,7 +484,7 @@ class FilteredEntriesCursor(PageCursor[ListEntryWithEntity]):
             self._buffer, self._read_all = [], False
             self.scanned = self.matched = 0
             # The SDK parses each request into this page class, then hands over only the entries.
-            kept(PaginatedResponse[ListEntryWithEntity](data=[]))
+            kept(PaginatedResponse[ListEntryWithEntity](data=[]))  # type: ignore[call-arg]
         try:
             while len(self._buffer) < self._page_size and not self._read_all:
                 held = self._held
