@@ -220,7 +220,11 @@ class TableScreen(RecordActions):
             return  # nothing is sent; the text stays in the bar
         self.filter_bar.display = False
         self.table.focus()
-        self.use(result)
+        self.use_query(result)
+
+    def use_query(self, source: TableSource) -> None:
+        """Show what a filter or search typed in the bar asks for (a screen may ask first)."""
+        self.use(source)
 
     @on(FilterBar.Dismissed, "#filter-bar")
     def _query_dismissed(self) -> None:

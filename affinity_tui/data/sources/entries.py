@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from affinity.types import FieldType, ListId, SavedViewId
 
+from ..costs import Cost, pages_for
 from ..errors import UserFacingError
-from ..cursors import EntriesCursor, FilteredEntriesCursor, PageCursor, SavedViewCursor
+from ..cursors import EntriesCursor, FilteredEntriesCursor, Page, PageCursor, SavedViewCursor
+from ..scan import ScanPaused, local_scan_reasons
 from ..fields import FieldSet
 from ..query import FilterProblem, completions, parse_filter
 from ..recent import RecentFilters
@@ -46,8 +48,15 @@ class EntriesSource(TableSource):
 
     def __init__(self, session: AffinitySession, lst: ListSummary, *, view_id: int | None = None,
                  filter_text: str | None = None, chosen_field_ids: Sequence[str] | None = None,
-                 recent: RecentFilters | None = None) -> None:
+                 recent: RecentFilters | None = None, scan_reasons: Sequence[str] | None = None,
+                 scan_approved: bool = False) -> None:
         super().__init__(session)
+        self.scan_reasons: list[str] | None = list(scan_reasons) if scan_reasons is not None else None
+        """Why Affinity's search cannot answer the filter (every entry is then read here), as
+        known before it starts; None when it can, or when not known."""
+        self.scan_approved = scan_approved
+        """The user agreed to a read of every entry for this filter: it never pauses to ask."""
+        self._first_paused = False
         self.lst = lst
         self.view_id = view_id
         self.filter_text = filter_text
@@ -85,10 +94,6 @@ class EntriesSource(TableSource):
         return f"Loading {self.lst.name}…"
 
     @property
-    def failed_text(self) -> str:
-        return f"{self.lst.name}: could not load"
-
-    @property
     def query_text(self) -> str | None:
         return self.filter_text
 
@@ -110,15 +115,26 @@ class EntriesSource(TableSource):
         """Why the filter runs on this machine, in the user's words (once known)."""
         return self._cursor.fallback_message if isinstance(self._cursor, FilteredEntriesCursor) else None
 
+    @property
+    def failed_text(self) -> str:
+        if self.scan_paused:
+            return f"{self.lst.name}: filter paused"
+        return f"{self.lst.name}: could not load"
+
     def counts(self, loaded: int) -> list[str]:
         cursor = self._cursor
         parts: list[str] = []
         if self.view_id is not None and not self.filter_text:
             parts.append("view filtered by Affinity")
         if isinstance(cursor, FilteredEntriesCursor):
-            parts.append(f"scanned {cursor.scanned:,} · matched {cursor.matched:,}")
+            of = f" of {self.lst.size:,}" if cursor.local_fallback and self.lst.size else ""
+            parts.append(f"scanned {cursor.scanned:,}{of} · matched {cursor.matched:,}")
             if cursor.local_fallback:
                 parts.append("filtered on this machine")
+            if cursor.paused:
+                parts.append("paused")
+            elif cursor.stopped:
+                parts.append("stopped (R starts again, x clears)")
         total = cursor.total if cursor is not None else None
         if total is not None and not isinstance(cursor, FilteredEntriesCursor):
             parts.append(f"loaded {loaded:,} of {total:,}")
@@ -136,6 +152,9 @@ class EntriesSource(TableSource):
         options: dict[str, Any] = {"view_id": self.view_id, "filter_text": self.filter_text,
                                    "chosen_field_ids": self.chosen_field_ids, "recent": self.recent}
         options.update(changes)
+        if options["filter_text"] == self.filter_text and "scan_reasons" not in changes:
+            # The same filter (other columns): what is known of its cost, and the user's yes, stay.
+            options.update(scan_reasons=self.scan_reasons, scan_approved=self.scan_approved)
         return EntriesSource(self.session, self.lst, **options)
 
     async def prepare_query(self) -> None:
@@ -158,11 +177,67 @@ class EntriesSource(TableSource):
         text = text.strip()
         if not text:
             return self._refined(filter_text=None)
-        parsed = parse_filter(text, await self._fields_with_options())
+        fields = await self._fields_with_options()
+        parsed = parse_filter(text, fields)
         if isinstance(parsed, FilterProblem):
             return QueryProblem(parsed.message, parsed.position)
         self.recent.remember(int(self.lst.id), text)
-        return self._refined(filter_text=text, view_id=None)
+        return self._refined(filter_text=text, view_id=None,
+                             scan_reasons=local_scan_reasons(parsed.expression, fields))
+
+    # ---- what a read will cost -------------------------------------------------------------
+    def start_cost(self) -> Cost | None:
+        """What the filter costs before its first row, when every entry must be read here and
+        the user has not agreed yet (None: only matches are read, or the size is unknown)."""
+        if not self.filter_text or self.scan_reasons is None or self.scan_approved or self.lst.size is None:
+            return None
+        return Cost.of(pages_for(self.lst.size), self.session.rate.status)
+
+    def approved(self) -> EntriesSource:
+        """The same filter, with the user's yes to reading every entry."""
+        source = self._refined()
+        source.scan_approved = True
+        return source
+
+    @property
+    def scan_paused(self) -> bool:
+        """True while a read of every entry waits at the request budget for the user's answer."""
+        cursor = self._cursor
+        return isinstance(cursor, FilteredEntriesCursor) and cursor.paused
+
+    def scan_progress(self) -> tuple[int, int | None, str]:
+        """A read of every entry so far: entries read, the list's size, and why it is read here."""
+        cursor = self._cursor
+        scanned = cursor.scanned if isinstance(cursor, FilteredEntriesCursor) else 0
+        why = (cursor.fallback_message if isinstance(cursor, FilteredEntriesCursor) else None) or \
+            "Affinity's search cannot answer this filter"
+        return scanned, self.lst.size, why
+
+    def rest_of_scan_cost(self) -> Cost:
+        """What reading the rest of the list costs (the size less what was read)."""
+        scanned, total, _ = self.scan_progress()
+        if total is None:
+            return Cost.of(pages_for(scanned), self.session.rate.status, at_most=True)
+        return Cost.of(pages_for(total - scanned), self.session.rate.status)
+
+    @property
+    def paused_before_first_page(self) -> bool:
+        """True when the read paused before its first page: ``first_page()`` picks it up again."""
+        return self._first_paused
+
+    def continue_scan(self) -> None:
+        """The user's yes: the paused read goes on to the end without asking again."""
+        self.scan_approved = True
+        cursor = self._cursor
+        if isinstance(cursor, FilteredEntriesCursor):
+            cursor.approve()
+
+    async def stop_scan(self) -> None:
+        """The user's no: the paused read ends; the matches shown so far stay."""
+        cursor = self._cursor
+        self._first_paused = False
+        if isinstance(cursor, FilteredEntriesCursor):
+            await cursor.stop()
 
     def with_view(self, view_id: int | None) -> EntriesSource:
         """The entries of one saved view (None: the whole list). A view replaces a filter."""
@@ -213,18 +288,21 @@ class EntriesSource(TableSource):
     # ---- paging ----------------------------------------------------------------------------
     async def first_page(self) -> TablePage:
         session = self.session
+        if self._first_paused and self._cursor is not None:
+            return await self._first_page_after_pause(self._cursor)
         await self.close()
         catalog = await session.catalog()
         known = catalog.cached_list(self.list_id)
         async with session.reading() as client:
             if self.filter_text:
-                fields = await catalog.with_options(self.list_id)
+                fields = known = await catalog.with_options(self.list_id)
                 parsed = parse_filter(self.filter_text, fields)
                 if isinstance(parsed, FilterProblem):  # the list's fields changed since it was typed
                     raise UserFacingError("The filter no longer fits this list",
                                           f"{parsed.message}. Press / to change it, or x to clear it.")
-                self._cursor = FilteredEntriesCursor(client, self.list_id, parsed.expression,
-                                                     self._field_ids(fields), on_progress=self._progressed)
+                self._cursor = FilteredEntriesCursor(
+                    client, self.list_id, parsed.expression, self._field_ids(fields), on_progress=self._progressed,
+                    scan_budget=None if self.scan_approved else session.ask_above, known_total=self.lst.size)
             elif self.view_id is not None:
                 self._cursor = SavedViewCursor(client, self.list_id, SavedViewId(self.view_id))
             elif self.chosen_field_ids is not None or known is not None:
@@ -235,11 +313,30 @@ class EntriesSource(TableSource):
                 self._cursor = EntriesCursor(client, self.list_id, field_types=DEFAULT_FIELD_TYPES,
                                              known_total=self.lst.size)
             cursor = self._cursor
-            if known is None:
-                # Metadata and the first page in one round trip (see the module docstring).
-                fields, page = await together(catalog.for_list(self.list_id), cursor.next_page())
-            else:
-                fields, page = known, await cursor.next_page()
+            try:
+                if known is None:
+                    # Metadata and the first page in one round trip (see the module docstring).
+                    fields, page = await together(catalog.for_list(self.list_id), cursor.next_page())
+                else:
+                    fields, page = known, await cursor.next_page()
+            except ScanPaused:
+                self._first_paused = True  # asked again (after the user's yes), the same read goes on
+                raise
+        return await self._first_rows(fields, page)
+
+    async def _first_page_after_pause(self, cursor: PageCursor[Any]) -> TablePage:
+        self._first_paused = False
+        catalog = await self.session.catalog()
+        async with self.session.reading():
+            try:
+                page = await cursor.next_page()
+            except ScanPaused:
+                self._first_paused = True
+                raise
+            fields = await catalog.with_options(self.list_id)
+        return await self._first_rows(fields, page)
+
+    async def _first_rows(self, fields: FieldSet, page: Page[Any]) -> TablePage:
         columns = self._columns(fields, page.models)
         rows = await rows_in_slices(page.models, columns, entry_rows)
         self._current_columns = tuple(size_columns(columns, rows))
