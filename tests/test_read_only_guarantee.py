@@ -24,6 +24,7 @@ from affinity_tui.screens.detail import DetailScreen
 from affinity_tui.screens.entities import EntitiesScreen
 from affinity_tui.screens.entries import ListEntriesScreen
 from affinity_tui.screens.lists import ListsScreen
+from affinity_tui.screens.progress import ProgressScreen
 from affinity_tui.widgets.confirm import ConfirmScreen
 from affinity_tui.widgets.filter_bar import FilterBar
 
@@ -77,15 +78,20 @@ class Sweep:
             await settle(self.pilot)
             self.visited.add(type(app.screen))
             if isinstance(app.screen, ModalScreen) and type(app.screen) not in self.swept_dialogs:
-                modal = app.screen
-                self.swept_dialogs.add(type(modal))
-                for inner in sweep_keys():
-                    if app.screen is not modal:
-                        break
-                    await self.pilot.press(inner)
-                    await settle(self.pilot)
-                    self.visited.add(type(app.screen))
+                await self.press_inside(app.screen)
             await self.back_to(base, depth)
+
+    async def press_inside(self, modal: Screen[object]) -> None:
+        """Every key inside an open dialog, until it closes."""
+        app = self.pilot.app
+        self.visited.add(type(modal))
+        self.swept_dialogs.add(type(modal))
+        for inner in sweep_keys():
+            if app.screen is not modal:
+                break
+            await self.pilot.press(inner)
+            await settle(self.pilot)
+            self.visited.add(type(app.screen))
 
 
 async def test_no_key_sends_a_write_while_locked(app: AffinityApp, emulator: Emulator) -> None:
@@ -109,6 +115,17 @@ async def test_no_key_sends_a_write_while_locked(app: AffinityApp, emulator: Emu
             await settle(pilot)
             assert isinstance(app.screen, EntitiesScreen)
             await sweep.press_everything(EntitiesScreen)
+        # Loading all (G twice at the end of what is loaded) shows its progress while Affinity is slow.
+        await pilot.press("1")
+        await sweep.back_to(ListsScreen, 1)
+        await pilot.press("enter")
+        await settle(pilot)
+        emulator.faults.update({"latency_ms": 300})
+        await pilot.press("G", "G")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, ProgressScreen)
+        await sweep.press_inside(app.screen)
+        emulator.faults.update({"latency_ms": 0})
         assert not app.write_mode
     reads = [r for r in emulator.log.entries if not r.write]
     assert len(reads) > 20, "the sweep should have exercised real loads"

@@ -26,7 +26,9 @@ from ..widgets.lazy_table import LazyTable
 from ..widgets.pickers import PickMany, PickOne
 from ..widgets.prompt import TextPrompt
 from ..widgets.status_line import StatusLine
+from .load_all import offer_load_all, read_all_into
 from .notices import notify_failure
+from .progress import ProgressScreen
 from .record_actions import RecordActions
 
 
@@ -171,8 +173,24 @@ class TableScreen(RecordActions):
 
     @on(LazyTable.NeedMoreRows, "#table")
     def _need_more(self) -> None:
-        if not self.source.exhausted:
+        if not self.source.exhausted and not self.loading_all:
             self._load_next()
+
+    # ---- every row (screens/load_all.py) ------------------------------------------------------
+    loading_all = False
+    """True while every remaining page is being read (``G`` twice at the end)."""
+
+    @on(LazyTable.BottomAsked, "#table")
+    def _bottom_asked(self, event: LazyTable.BottomAsked) -> None:
+        offer_load_all(self, again=event.again)
+
+    @work(exclusive=True, group="table-more", exit_on_error=False)
+    async def load_everything(self, progress: ProgressScreen) -> None:
+        await read_all_into(self, progress)
+
+    def page_done(self, has_more: bool) -> None:
+        """A page was appended: the table and the status line follow."""
+        self._page_done(has_more)
 
     @work(exclusive=True, group="table-more", exit_on_error=False)
     async def _load_next(self) -> None:

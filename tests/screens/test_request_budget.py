@@ -9,7 +9,7 @@ from affinity_tui.emulator import Emulator
 from affinity_tui.screens.entries import ListEntriesScreen
 from affinity_tui.widgets.confirm import ConfirmScreen
 
-from .helpers import DEAL_PIPELINE, SIZE, entries, entity_name, field_named, open_list, paste, settle, status_text, \
+from .helpers import DEAL_PIPELINE, SIZE, entries, entity_name, field_named, open_list, paste, settle, status_text, toasts, \
     table_of, until
 
 ENTRIES_PATH = f"/v2/lists/{DEAL_PIPELINE}/list-entries"
@@ -114,3 +114,72 @@ def in_diligence(emulator: Emulator) -> list:  # type: ignore[type-arg]
     diligence = status.option_by_text("Diligence")
     assert diligence is not None
     return entries(emulator, DEAL_PIPELINE, lambda e: e.values.get(status.id) == diligence.id)
+
+
+# ---- loading all: G at the end of what is loaded -------------------------------------------------
+async def test_G_at_the_end_offers_the_rest_and_G_again_loads_it() -> None:
+    app, emulator = await big_app(1000)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_list(pilot, DEAL_PIPELINE)
+        table = table_of(app)
+        assert len(table.loaded_rows) <= 400  # the pages G brought, no more
+        before = entry_reads(emulator)
+        await pilot.press("G")
+        await settle(pilot)
+        assert any("G again loads all 1,000" in t and "≈ 8 requests" in t for t in toasts(app))
+        assert entry_reads(emulator) <= before + 1  # the read-ahead page only
+        await pilot.press("G")
+        await settle(pilot)
+        assert isinstance(app.screen, ListEntriesScreen)  # under the budget: no question, the dialog closed
+        assert [r.key for r in table.loaded_rows] == [e.id for e in entries(emulator, DEAL_PIPELINE)]
+        assert entry_reads(emulator) == 10 and status_text(app) == "loaded 1,000 of 1,000"
+
+
+async def big_app(scale: int = 2000) -> tuple[AffinityApp, Emulator]:
+    from affinity_tui.data import AffinitySession
+    from affinity_tui.emulator import EmulatorConfig
+
+    from ..conftest import NOW
+
+    emulator = Emulator(EmulatorConfig(now=NOW, scale=scale))
+    return AffinityApp(AffinitySession.for_emulator(emulator)), emulator
+
+
+async def test_loading_all_over_the_budget_asks_then_shows_progress_and_escape_stops() -> None:
+    from affinity_tui.screens.progress import ProgressScreen
+
+    app, emulator = await big_app()
+    app.session.ask_above = 5
+    async with app.run_test(size=SIZE) as pilot:
+        await open_list(pilot, DEAL_PIPELINE)
+        table = table_of(app)
+        await pilot.press("G", "G")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        asked = question(app)
+        assert "Load all 2,000 entries?" in asked and "≈ 17 requests" in asked  # 300 loaded by then
+        await pilot.press("n")
+        await settle(pilot)
+        assert len(table.loaded_rows) <= 400  # the pages G brought, no more
+        emulator.faults.update({"latency_ms": 40})
+        await pilot.press("G")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question again")
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen), what="the progress")
+        await until(pilot, lambda: len(table.loaded_rows) >= 500, what="some pages")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ListEntriesScreen), what="the table")
+        await pilot.pause(0.3)
+        stopped_at = len(table.loaded_rows)
+        reads = entry_reads(emulator)
+        assert 500 <= stopped_at < 2000
+        await pilot.pause(0.3)
+        assert entry_reads(emulator) <= reads + 1 and len(table.loaded_rows) == stopped_at
+        # Loading all again goes on from there, every page once.
+        emulator.faults.update({"latency_ms": 0})
+        await pilot.press("G", "G")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        await pilot.press("y")
+        await until(pilot, lambda: len(table.loaded_rows) == 2000 and isinstance(app.screen, ListEntriesScreen),
+                    what=f"every entry {len(table.loaded_rows)} {app.screen} {table.loading_more} {table.more_available}")
+        assert [r.key for r in table.loaded_rows] == [e.id for e in emulator.store.list_entries(DEAL_PIPELINE)]
+        assert entry_reads(emulator) == 20

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..costs import Cost
 from ..links import RecordLink, record_link
 from ..rows import Column, Row
 
@@ -169,6 +170,18 @@ class TableSource:
         none. Never fetches a page twice, even when the caller is cancelled mid-request.
         Raises ``UserFacingError``; after a failure the same page is asked for again."""
         return TablePage([], False)
+
+    # ---- reading every row ------------------------------------------------------------------
+    def expected_total(self) -> int | None:
+        """How many rows there are in all, when known without a request."""
+        return None
+
+    def load_all_cost(self, loaded: int) -> Cost | None:
+        """What reading every row not loaded yet costs (None: not estimated, so not offered)."""
+        return None
+
+    def reading_all(self) -> None:
+        """The user agreed to read every row: nothing on the way stops to ask again."""
 
     async def fill_in(self, on_rows: Callable[[list[Row]], None]) -> None:
         """After the first page: fetch what the rows show besides (list sizes, saved views,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..cursors import EntityCursor, EntityKind
+from ..cursors import Entity, EntityCursor, EntityKind, Page
 from ..fields import FieldSet
 from ..rows import (
     Column,
@@ -53,6 +53,7 @@ class EntitySource(TableSource):
         self.what = TITLES[kind].lower()
         self.query_hint = SEARCH_HINTS[kind]
         self._cursor: EntityCursor | None = None
+        self._unformatted: Page[Entity] | None = None
         self._columns: tuple[Column, ...] | None = None
 
     @property
@@ -65,7 +66,7 @@ class EntitySource(TableSource):
 
     @property
     def exhausted(self) -> bool:
-        return self._cursor is not None and self._cursor.exhausted
+        return self._cursor is not None and self._cursor.exhausted and self._unformatted is None
 
     @property
     def fields(self) -> FieldSet | None:
@@ -125,14 +126,21 @@ class EntitySource(TableSource):
 
     async def next_page(self) -> TablePage:
         cursor = self._cursor
-        if cursor is None or cursor.exhausted or self._columns is None:
+        if cursor is None or self._columns is None:
             return TablePage([], False)
-        async with self.session.reading():
-            page = await cursor.next_page()
+        page = self._unformatted
+        if page is None:
+            if cursor.exhausted:
+                return TablePage([], False)
+            async with self.session.reading():
+                page = await cursor.next_page()
+            self._unformatted = page  # until its rows are handed over (see EntriesSource.next_page)
         rows: list[Row] = await rows_in_slices(page.models, self._columns, _rows(self.kind))
+        self._unformatted = None
         return TablePage(rows, page.has_more)
 
     async def close(self) -> None:
+        self._unformatted = None
         cursor, self._cursor = self._cursor, None
         if cursor is not None:
             await cursor.aclose()

@@ -66,6 +66,7 @@ class EntriesSource(TableSource):
         self.on_progress: Callable[[], None] | None = None
         """Told after every request of a filtered read (scanned/matched moved)."""
         self._cursor: PageCursor[Any] | None = None
+        self._unformatted: Page[Any] | None = None
         self._current_columns: tuple[Column, ...] | None = None
         self.query_hint = f"Filter {lst.name}:  {FILTER_HELP}"
 
@@ -103,7 +104,7 @@ class EntriesSource(TableSource):
 
     @property
     def exhausted(self) -> bool:
-        return self._cursor is not None and self._cursor.exhausted
+        return self._cursor is not None and self._cursor.exhausted and self._unformatted is None
 
     @property
     def filtered_locally(self) -> bool:
@@ -198,6 +199,34 @@ class EntriesSource(TableSource):
         source = self._refined()
         source.scan_approved = True
         return source
+
+    def expected_total(self) -> int | None:
+        cursor = self._cursor
+        if isinstance(cursor, FilteredEntriesCursor):
+            return cursor.total  # the matches, once the last page is in
+        if self.view_id is not None:
+            return None
+        return (cursor.total if cursor is not None else None) or self.lst.size
+
+    def load_all_cost(self, loaded: int) -> Cost | None:
+        """Pages of 100 for the rest of the list: exact for the whole list, the rest of the
+        list for a filter read here, at most the rest for a search or a saved view."""
+        if self.exhausted:
+            return None
+        cursor, size, status = self._cursor, self.lst.size, self.session.rate.status
+        if isinstance(cursor, FilteredEntriesCursor):
+            if size is None:
+                return None
+            if cursor.local_fallback or self.scan_reasons is not None:
+                return Cost.of(pages_for(size - cursor.scanned), status)
+            return Cost.of(pages_for(size - loaded), status, at_most=True)
+        if self.view_id is not None:
+            return Cost.of(pages_for(size - loaded), status, at_most=True) if size is not None else None
+        total = (cursor.total if cursor is not None else None) or size
+        return Cost.of(pages_for(total - loaded), status) if total is not None else None
+
+    def reading_all(self) -> None:
+        self.continue_scan()
 
     @property
     def scan_paused(self) -> bool:
@@ -344,12 +373,18 @@ class EntriesSource(TableSource):
 
     async def next_page(self) -> TablePage:
         cursor = self._cursor
-        if cursor is None or cursor.exhausted:
-            return TablePage([], False)
-        async with self.session.reading():
-            page = await cursor.next_page()
+        page = self._unformatted
+        if page is None:
+            if cursor is None or cursor.exhausted:
+                return TablePage([], False)
+            async with self.session.reading():
+                page = await cursor.next_page()
+            # Kept until its rows are handed over: a caller cancelled while they are formatted
+            # (they are formatted in slices) gets them on its next call, not a page later.
+            self._unformatted = page
         columns = self._current_columns
         rows = await rows_in_slices(page.models, columns, entry_rows) if columns is not None else []
+        self._unformatted = None
         return TablePage(rows, page.has_more)
 
     def _progressed(self, scanned: int, matched: int) -> None:
@@ -357,6 +392,7 @@ class EntriesSource(TableSource):
             self.on_progress()
 
     async def close(self) -> None:
+        self._unformatted = None
         cursor, self._cursor = self._cursor, None
         if cursor is not None:
             await cursor.aclose()
