@@ -21,11 +21,13 @@ from ..data.links import RecordLink
 from ..data.rows import Column, Row
 from ..data.session import AffinitySession
 from ..data.sources import QueryProblem, TableSource
+from ..data.sources.exporting import ExportChoice
 from ..widgets.filter_bar import FilterBar
 from ..widgets.lazy_table import LazyTable
 from ..widgets.pickers import PickMany, PickOne
 from ..widgets.prompt import TextPrompt
 from ..widgets.status_line import StatusLine
+from .export_flow import open_export, read_and_write, written
 from .load_all import offer_load_all, read_all_into
 from .notices import notify_failure
 from .progress import ProgressScreen
@@ -324,22 +326,25 @@ class TableScreen(RecordActions):
         self.app.push_screen(PickMany(title, choices), chosen)
 
     def action_export(self) -> None:
-        table = self.table
-        if not table.rows:
-            self.notify("Nothing is loaded yet.", title="Export", severity="warning")
-            return
-        self._export(list(table.columns), list(table.rows), self.source.export_name())
+        """``e``: the export dialog (screens/export_flow.py)."""
+        open_export(self)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _export(self, columns: list[Column], rows: list[Row], name: str) -> None:
+    def export_rows(self, columns: list[Column], rows: list[Row], name: str) -> None:
+        """Write the loaded rows as shown (no request)."""
         try:
             path = export_csv(columns, rows, what=name)
         except OSError as error:
             self.app.call_from_thread(self.notify, f"Could not write the file: {error.strerror}",
                                       title="Export failed", severity="error")
             return
-        self.app.call_from_thread(self.notify, f"{len(rows):,} loaded {self.what} written to {path}",
-                                  title="Exported CSV", markup=False)
+        self.app.call_from_thread(written, self, len(rows), f"loaded {self.what}", path)
+
+    @work(exclusive=True, group="export", exit_on_error=False)
+    async def export_read(self, choice: ExportChoice, loaded: int, columns: list[Column],
+                          progress: ProgressScreen) -> None:
+        """Read an export from Affinity and write it (screens/export_flow.py)."""
+        await read_and_write(self, choice, loaded, columns, progress)
 
     def current_row(self) -> Row | None:
         return self.table.current_row

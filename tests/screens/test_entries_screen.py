@@ -333,11 +333,13 @@ async def test_e_exports_the_loaded_rows_to_a_csv_named_after_the_list(app: Affi
         table = app.screen.query_one("#table")
         loaded = len(table.loaded_rows)  # type: ignore[attr-defined]
         before = len(emulator.log.entries)
-        await pilot.press("e")
+        await pilot.press("e", "enter")  # the dialog's first choice: the loaded rows, as shown
         folder = Path(os.environ["AFFINITY_TUI_EXPORT_DIR"])
         await until(pilot, lambda: folder.exists() and any(folder.glob("*.csv")), what="the CSV file")
         assert len(emulator.log.entries) == before, "exporting sends nothing"
-    (path,) = folder.glob("*.csv")
+        (path,) = folder.glob("*.csv")
+        await until(pilot, lambda: any(path.name in t and str(folder) in t for t in toasts(app)),
+                    what="the file's name and folder")
     assert path.name.startswith("affinity-tui-deal-pipeline-")
     with path.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))

@@ -9,7 +9,7 @@ query is recognised by the screen (``source is not self.source``) and dropped.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,7 @@ from ..rows import Column, Row
 
 if TYPE_CHECKING:
     from ..session import AffinitySession
+    from .exporting import ExportBatch, ExportChoice, ExportOffer
 
 FORMAT_SLICE = 25
 """Rows formatted between two chances for the event loop to paint (see `rows_in_slices`)."""
@@ -182,6 +183,20 @@ class TableSource:
 
     def reading_all(self) -> None:
         """The user agreed to read every row: nothing on the way stops to ask again."""
+
+    # ---- exports (sources/exporting.py) ------------------------------------------------------
+    def export_offer(self, loaded: int, visible: Sequence[Column]) -> ExportOffer | None:
+        """What the export dialog may offer besides the loaded rows as shown (None: nothing)."""
+        return None
+
+    def export_cost(self, choice: ExportChoice, loaded: int) -> Cost | None:
+        """What reading the chosen export costs (None: no request, or not estimated)."""
+        return None
+
+    def export_batches(self, choice: ExportChoice, loaded: int,
+                       visible: Sequence[Column]) -> AsyncIterator[ExportBatch]:
+        """The records of an export that is read again from Affinity. Raises ``UserFacingError``."""
+        raise NotImplementedError
 
     async def fill_in(self, on_rows: Callable[[list[Row]], None]) -> None:
         """After the first page: fetch what the rows show besides (list sizes, saved views,

@@ -7,9 +7,10 @@ name) and the table shows what Affinity returns. The status line says which it i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..costs import Cost
 from ..cursors import Entity, EntityCursor, EntityKind, Page
 from ..fields import FieldSet
 from ..rows import (
@@ -25,6 +26,7 @@ from ..rows import (
 )
 from ..together import together
 from .base import TablePage, TableSource, rows_in_slices
+from .exporting import ExportBatch, ExportChoice, ExportOffer, entities_cost, entities_offer, read_entities
 
 if TYPE_CHECKING:
     from ..session import AffinitySession
@@ -95,6 +97,16 @@ class EntitySource(TableSource):
 
     def with_columns(self, field_ids: Sequence[str]) -> EntitySource:
         return EntitySource(self.session, self.kind, term=self.term, chosen_field_ids=field_ids)
+
+    def export_offer(self, loaded: int, visible: Sequence[Column]) -> ExportOffer | None:
+        return entities_offer(self, loaded, visible)
+
+    def export_cost(self, choice: ExportChoice, loaded: int) -> Cost | None:
+        return entities_cost(self, choice, loaded)
+
+    def export_batches(self, choice: ExportChoice, loaded: int,
+                       visible: Sequence[Column]) -> AsyncIterator[ExportBatch]:
+        return read_entities(self, choice, loaded, visible)
 
     def column_choices(self) -> list[tuple[str, str, bool]]:
         """(label, field id, shown) for the columns picker; empty when the kind has no fields."""

@@ -14,7 +14,7 @@ knows it, so opening a list a second time is one request.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from affinity.types import FieldType, ListId, SavedViewId
@@ -29,6 +29,7 @@ from ..recent import RecentFilters
 from ..rows import Column, entry_columns, entry_rows, size_columns
 from ..together import together
 from .base import QueryProblem, TablePage, TableSource, rows_in_slices
+from .exporting import ExportBatch, ExportChoice, ExportOffer, entries_cost, entries_offer, read_entries
 from .lists import ListSummary
 
 if TYPE_CHECKING:
@@ -227,6 +228,16 @@ class EntriesSource(TableSource):
 
     def reading_all(self) -> None:
         self.continue_scan()
+
+    def export_offer(self, loaded: int, visible: Sequence[Column]) -> ExportOffer | None:
+        return entries_offer(self, loaded, visible)
+
+    def export_cost(self, choice: ExportChoice, loaded: int) -> Cost | None:
+        return entries_cost(self, choice, loaded)
+
+    def export_batches(self, choice: ExportChoice, loaded: int,
+                       visible: Sequence[Column]) -> AsyncIterator[ExportBatch]:
+        return read_entries(self, choice, loaded, visible)
 
     @property
     def scan_paused(self) -> bool:
