@@ -121,3 +121,33 @@ def filtered_entry_pages(client: AsyncAffinity, list_id: ListId, expression: Fil
     pages: AsyncIterator[FilteredPage] = entries._filter_pages(
         expression, field_ids=list(field_ids) or None, field_types=None, limit=limit, server_filter=True)
     return pages
+
+
+@dataclass(frozen=True, slots=True)
+class V1Relations:
+    """The related ids a v1 person, organization or opportunity record carries."""
+
+    person_ids: tuple[int, ...] = ()
+    company_ids: tuple[int, ...] = ()
+    opportunity_ids: tuple[int, ...] = ()
+
+
+V1_RECORD_PATHS: Mapping[str, str] = {"person": "/persons/{}", "company": "/organizations/{}",
+                                      "opportunity": "/opportunities/{}"}
+
+
+async def v1_relations(client: AsyncAffinity, kind: str, entity_id: int) -> V1Relations:
+    """A record's people, companies and opportunities, by id: one v1 ``GET``. Raises the SDK's errors."""
+    data = await client._http.get(V1_RECORD_PATHS[kind].format(int(entity_id)), v1=True)
+    record = data if isinstance(data, Mapping) else {}
+
+    def ids(*keys: str) -> tuple[int, ...]:
+        for key in keys:
+            found = record.get(key)
+            if isinstance(found, list):
+                return tuple(int(i) for i in found if isinstance(i, int) and not isinstance(i, bool))
+        return ()
+
+    return V1Relations(person_ids=ids("person_ids", "personIds"),
+                       company_ids=ids("organization_ids", "organizationIds", "company_ids"),
+                       opportunity_ids=ids("opportunity_ids", "opportunityIds"))

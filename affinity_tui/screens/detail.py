@@ -1,11 +1,13 @@
 """One person, company or opportunity: every field value grouped by kind and by list, the lists
-it is on, its notes, reminders and recent interactions — with a cursor over the lines that can
-be acted on (a field, a list, a note).
+it is on, its related people, companies and opportunities, its notes, reminders and recent
+interactions — with a cursor over the lines that can be acted on (a field, a list, a related
+record, a note).
 
 Opened for one entity at a time (``enter`` on a row), so the expensive reads happen only for
 the entity in focus. The parts load at once (``DetailSource``) and fill in as they arrive; a
 part that fails says so in place, and the others still show. ``j``/``k`` move between the lines
-that can be acted on, ``enter`` opens (a list) or unfolds (a long note), and other features bind
+that can be acted on, ``enter`` opens (a list, a related record: ``escape`` comes back) or
+unfolds (a long note), and other features bind
 their keys to what is under the cursor (``focused_item``). Everything shown is CRM data and is
 rendered as plain ``Text`` (never markup).
 """
@@ -32,11 +34,13 @@ from ..data.session import AffinitySession
 from ..data.sources import DetailSource, EntriesSource, ListSummary
 from ..widgets.detail_items import DetailBody, Line, Section
 from ..widgets.status_line import StatusLine
+from ..data.related import RelatedRecord
 from .notices import notify_failure
 from .record_actions import RecordActions
+from .related_lines import related_lines
 
 STATUS_STYLES = {"overdue": "bold red", "active": "yellow", "completed": "dim"}
-SECTIONS = ("fields", "lists", "notes", "reminders", "interactions")
+SECTIONS = ("fields", "lists", "related", "notes", "reminders", "interactions")
 NOTE_FOLD_LINES = 8
 """A note longer than this shows its first lines; ``enter`` unfolds it."""
 NAME_WIDTH_MAX = 32
@@ -105,8 +109,8 @@ class DetailScreen(RecordActions):
         return self.section(name).text()
 
     def focused_item(self) -> object | None:
-        """What the cursor is on: a `FieldItem`, a `ListMembership`, a `NoteView`, a
-        `ReminderView`, … (None before anything selectable has loaded)."""
+        """What the cursor is on: a `FieldItem`, a `ListMembership`, a `RelatedRecord`, a
+        `NoteView`, a `ReminderView`, … (None before anything selectable has loaded)."""
         return self.body.focused
 
     async def on_mount(self) -> None:
@@ -126,7 +130,9 @@ class DetailScreen(RecordActions):
             if name != "interactions" or self.source.has_interactions:
                 await self._fill(name, Text(f"{name.capitalize()}: loading…", style="dim"))
         self._say(f"Loading {self.entity_title or self.kind}…")
+        self.source.start()
         self.load_profile()
+        self.load_related()
         self.load_notes()
         self.load_reminders()
         self.load_interactions()
@@ -147,6 +153,16 @@ class DetailScreen(RecordActions):
         await self._show_fields()
         await self._fill("lists", *_lists_lines(profile))
         self._say(f"{self.source.kind_word} {self.entity_id}")
+
+    @work(exclusive=True, group="detail-related", exit_on_error=False)
+    async def load_related(self) -> None:
+        """Related people, companies and opportunities (screens/related_lines.py)."""
+        try:
+            related = await self.source.load_related()
+        except Exception as error:  # noqa: BLE001
+            await self._fill("related", _failed("Related", error))
+            return
+        await self._fill("related", *related_lines(related))
 
     @work(exclusive=True, group="detail-notes", exit_on_error=False)
     async def load_notes(self) -> None:
@@ -230,6 +246,16 @@ class DetailScreen(RecordActions):
             await self.show_notes()
         elif isinstance(item, ListMembership):
             self._open_list(item)
+        elif isinstance(item, RelatedRecord):
+            self._open_related(item)
+
+    def _open_related(self, record: RelatedRecord) -> None:
+        """Its detail on top (``escape`` comes back here); a deal found on its list opens by its entry."""
+        entry = next((h for h in record.holdings if h.entry_id is not None), None) \
+            if record.kind == "opportunity" else None
+        self.app.push_screen(DetailScreen(self.session, record.kind, record.entity_id, title=record.name,
+                                          list_id=entry.list_id if entry else None,
+                                          entry_id=entry.entry_id if entry else None))
 
     def _open_list(self, membership: ListMembership) -> None:
         from .entries import ListEntriesScreen
