@@ -260,12 +260,15 @@ class EntityCursor(_UrlCursor[Entity]):
     """
 
     def __init__(self, client: AsyncAffinity, kind: EntityKind, term: str | None = None,
-                 *, field_ids: Sequence[str] = (), page_size: int = PAGE_SIZE) -> None:
+                 *, field_ids: Sequence[str] = (), field_types: Sequence[FieldType] = (),
+                 page_size: int = PAGE_SIZE) -> None:
         super().__init__()
         self._client = client
         self.kind = kind
         self.term = (term or "").strip() or None
         self._field_ids = as_field_ids(field_ids)
+        self._field_types = list(field_types)
+        """Every field of these types (the columns are picked once their metadata is known)."""
         self._page_size = page_size
 
     async def _fetch(self) -> _Fetched[Entity]:
@@ -275,9 +278,11 @@ class EntityCursor(_UrlCursor[Entity]):
         elif self._next is not None:
             page = await self._service_list_cursor(self._next)
         elif self.kind == "person":
-            page = await self._client.persons.list(field_ids=self._field_ids or None, limit=self._page_size)
+            page = await self._client.persons.list(field_ids=self._field_ids or None,
+                                                   field_types=self._field_types or None, limit=self._page_size)
         elif self.kind == "company":
-            page = await self._client.companies.list(field_ids=self._field_ids or None, limit=self._page_size)
+            page = await self._client.companies.list(field_ids=self._field_ids or None,
+                                                     field_types=self._field_types or None, limit=self._page_size)
         else:
             page = await self._client.opportunities.list(limit=self._page_size)
         return self._page_of(list[Entity](kept(page).data), page.next_cursor)

@@ -14,7 +14,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from ..data.export import export_csv
 from ..data.links import RecordLink
@@ -26,6 +26,7 @@ from ..widgets.filter_bar import FilterBar
 from ..widgets.lazy_table import LazyTable
 from ..widgets.pickers import PickMany, PickOne
 from ..widgets.prompt import TextPrompt
+from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
 from .export_flow import open_export, read_and_write, written
 from .load_all import offer_load_all, read_all_into
@@ -74,7 +75,7 @@ class TableScreen(RecordActions):
             yield bar
         yield LazyTable(id="table")
         yield StatusLine(self.session.rate, id="status")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> LazyTable:

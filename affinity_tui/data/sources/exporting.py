@@ -133,7 +133,9 @@ async def read_entries(source: EntriesSource, choice: ExportChoice, loaded: int,
 def entities_offer(source: EntitySource, loaded: int, visible: Sequence[Column]) -> ExportOffer:
     fields = source.fields
     every = None if fields is None or source.term or source.kind == "opportunity" else 2 + len(fields.fields)
-    return ExportOffer(source.what, loaded, None, len(visible), every, all_rows=False)
+    # A deal's pipeline and stage come from its list entry: only the loaded rows, as shown.
+    return ExportOffer(source.what, loaded, None, len(visible), every, all_rows=False,
+                       raw=source.kind != "opportunity")
 
 
 def entities_cost(source: EntitySource, choice: ExportChoice, loaded: int) -> Cost | None:
