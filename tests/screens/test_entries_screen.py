@@ -3,6 +3,8 @@ and literal CRM text, checked against brute-force answers from the emulator's st
 
 from __future__ import annotations
 
+from affinity_tui.data.sources.entries import VIEW_NOTE
+
 from collections import Counter
 from itertools import cycle
 
@@ -233,7 +235,7 @@ async def test_saved_view_from_the_entries_screen(app: AffinityApp, emulator: Em
         # A view shows its own columns, in the list's field order.
         in_view = [f.name for f in emulator.store.list_fields(DEAL_PIPELINE) if f.id in view.field_ids]
         assert [c.title for c in table_of(app).columns] == ["Name", *in_view]
-        assert screen.sub_title == "Deal Pipeline · view: Diligence & IC, $1M+"
+        assert screen.sub_title == f"Deal Pipeline · view: Diligence & IC, $1M+ {VIEW_NOTE}"
         assert status_text(app) == f"view filtered by Affinity · loaded {len(expected)}"
         await pilot.press("x")
         await settle(pilot)
@@ -268,6 +270,25 @@ async def test_columns_picker_adds_an_enriched_column(app: AffinityApp, emulator
         gets = [e for e in emulator.log.entries if e.path == f"/v2/lists/{PORTFOLIO}/list-entries"]
         assert gets and f"fieldIds={employees}" in gets[0].query
         assert any("Reloading with the chosen columns" in t for t in toasts(app))
+        # The choice is kept: leaving the list and coming back shows the same columns.
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("enter")  # the lists screen's cursor is still on the Portfolio
+        await until(pilot, lambda: isinstance(app.screen, ListEntriesScreen))
+        await settle(pilot)
+        assert [c.title for c in table_of(app).columns] == titles
+    # ...and in the next session too, still after one round trip.
+    from ..round_trips import session_counting_round_trips
+
+    session, trips = session_counting_round_trips(emulator)
+    again = AffinityApp(session)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        trips.clear()
+        await open_list(pilot, PORTFOLIO)
+        assert [c.title for c in table_of(again).columns] == titles
+        first = [s for s in trips.spans if s.path.startswith(f"/v2/lists/{PORTFOLIO}")]
+        assert first and max(s.start for s in first[:2]) < min(s.end for s in first[:2])  # asked together
 
 
 # ---- local sort and literal text ----------------------------------------------------------------

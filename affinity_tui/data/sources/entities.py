@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from affinity.types import CompanyId, FieldType, PersonId
 
+from ..column_prefs import ColumnChoices
 from ..costs import Cost
 from ..cursors import Entity, EntityCursor, EntityKind, Page, PageCursor, as_field_ids
 from ..fields import FieldSet, person_default_columns
@@ -59,6 +60,10 @@ class EntitySource(TableSource):
         super().__init__(session)
         self.kind = kind
         self.term = (term or "").strip() or None
+        remembered = chosen_field_ids is None and kind != "opportunity"
+        if remembered:  # the columns chosen on an earlier visit, if any
+            chosen_field_ids = ColumnChoices().get(kind)
+        self._columns_remembered = remembered and chosen_field_ids is not None
         self.chosen_field_ids: list[str] | None = list(chosen_field_ids) if chosen_field_ids is not None else None
         """The columns the user chose (``c``); None: the defaults (a person's company, job title
         and last contact; a deal's pipeline and stage)."""
@@ -108,6 +113,8 @@ class EntitySource(TableSource):
         return EntitySource(self.session, self.kind, chosen_field_ids=self.chosen_field_ids)
 
     def with_columns(self, field_ids: Sequence[str]) -> EntitySource:
+        """The same table with these columns, which are kept for the next visit too."""
+        ColumnChoices().remember(self.kind, list(field_ids))
         return EntitySource(self.session, self.kind, term=self.term, chosen_field_ids=field_ids)
 
     def export_offer(self, loaded: int, visible: Sequence[Column]) -> ExportOffer | None:
@@ -128,8 +135,8 @@ class EntitySource(TableSource):
 
     def _wanted_ids(self, fields: FieldSet | None) -> list[str]:
         """The field ids of the columns shown besides the name (and email or domain)."""
-        if self.chosen_field_ids is not None:
-            return list(self.chosen_field_ids)
+        if self.chosen_field_ids is not None:  # a field deleted since it was chosen is left out
+            return [i for i in self.chosen_field_ids if fields is None or fields.by_id(i) is not None]
         if self.kind == "person" and fields is not None:
             return fields.ids(person_default_columns(fields))
         return []
@@ -185,15 +192,15 @@ class EntitySource(TableSource):
         cached = catalog.cached_entities(self.kind)
         # A person's default columns are picked from the fields' metadata: before it is known,
         # every field of those types comes with the first page (still one round trip).
-        types = DEFAULT_PERSON_TYPES if self.kind == "person" and self.chosen_field_ids is None and \
-            cached is None and not self.term else ()
+        by_type = (self.kind == "person" and self.chosen_field_ids is None) or self._columns_remembered
+        types = DEFAULT_PERSON_TYPES if by_type and cached is None and not self.term else ()
         async with session.reading() as client:
             cursor: PageCursor[Any]
             if deal_lists and not self.term:
                 cursor = OpportunityEntriesCursor(client, deal_lists)
             else:
                 cursor = EntityCursor(client, self.kind, self.term, field_types=types,
-                                      field_ids=[] if self.term else self._wanted_ids(cached))
+                                      field_ids=[] if self.term or types else self._wanted_ids(cached))
             self._cursor = cursor
             # The kind's fields (for the columns picker) and the first page in one round trip.
             first: Page[Any]

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from affinity.types import FieldType, ListId, SavedViewId
 
+from ..column_prefs import ColumnChoices, list_table
 from ..costs import Cost, pages_for
 from ..errors import UserFacingError
 from ..cursors import EntriesCursor, FilteredEntriesCursor, Page, PageCursor, SavedViewCursor
@@ -38,6 +39,9 @@ if TYPE_CHECKING:
     from ..session import AffinitySession
 
 FILTER_HELP = 'e.g.  Status = "Diligence" & Amount > 1000000   ·   Owners = *   ·   Sector =~ "Fin"'
+VIEW_NOTE = "(filtered by Affinity · the view's sort not applied)"
+"""What a saved view's header says of its criteria and sort (the API gives neither)."""
+ALL_FIELD_TYPES = (FieldType.LIST, FieldType.GLOBAL, FieldType.ENRICHED, FieldType.RELATIONSHIP_INTELLIGENCE)
 DEFAULT_FIELD_TYPES = (FieldType.LIST, FieldType.GLOBAL)
 """The default columns, by type (``FieldSet.default_columns``): asked for without metadata."""
 
@@ -61,8 +65,12 @@ class EntriesSource(TableSource):
         self.lst = lst
         self.view_id = view_id
         self.filter_text = filter_text
+        self._columns_remembered = chosen_field_ids is None
+        if chosen_field_ids is None:  # the columns chosen on an earlier visit, if any
+            chosen_field_ids = ColumnChoices().get(list_table(int(lst.id)))
+        self._columns_remembered = self._columns_remembered and chosen_field_ids is not None
         self.chosen_field_ids: list[str] | None = list(chosen_field_ids) if chosen_field_ids is not None else None
-        """The columns the user chose (``c``); None: the list's default columns."""
+        """The columns the user chose (``c``, now or on an earlier visit); None: the list's defaults."""
         self.recent = recent or RecentFilters()
         self.on_progress: Callable[[], None] | None = None
         """Told after every request of a filtered read (scanned/matched moved)."""
@@ -88,7 +96,9 @@ class EntriesSource(TableSource):
             return f"{self.lst.name} · filter: {self.filter_text}"
         if self.view_id is not None:
             view = self.lst.view(self.view_id)
-            return f"{self.lst.name} · view: {view.name if view else self.view_id}"
+            # Affinity's API applies a view's filter but neither returns its criteria nor applies
+            # its sort: the header says so, as the criteria and sort are all it could show.
+            return f"{self.lst.name} · view: {view.name if view else self.view_id} {VIEW_NOTE}"
         return self.lst.name
 
     @property
@@ -284,6 +294,8 @@ class EntriesSource(TableSource):
         return self._refined(view_id=view_id, filter_text=None)
 
     def with_columns(self, field_ids: Sequence[str]) -> EntriesSource:
+        """The same query with these columns, which are kept for the next visit too."""
+        ColumnChoices().remember(list_table(int(self.lst.id)), list(field_ids))
         return self._refined(chosen_field_ids=list(field_ids))
 
     def cleared(self) -> EntriesSource:
@@ -308,8 +320,8 @@ class EntriesSource(TableSource):
                 for f in [*fields.default_columns(), *fields.opt_in_columns()]]
 
     def _field_ids(self, fields: FieldSet) -> list[str]:
-        if self.chosen_field_ids is not None:
-            return list(self.chosen_field_ids)
+        if self.chosen_field_ids is not None:  # a field deleted since it was chosen is left out
+            return [i for i in self.chosen_field_ids if fields.by_id(i) is not None]
         return fields.ids(fields.default_columns())
 
     def _columns(self, fields: FieldSet, models: Sequence[ListEntryWithEntity]) -> list[Column]:
@@ -345,10 +357,14 @@ class EntriesSource(TableSource):
                     scan_budget=None if self.scan_approved else session.ask_above, known_total=self.lst.size)
             elif self.view_id is not None:
                 self._cursor = SavedViewCursor(client, self.list_id, SavedViewId(self.view_id))
-            elif self.chosen_field_ids is not None or known is not None:
-                ids = self.chosen_field_ids if self.chosen_field_ids is not None else \
-                    self._field_ids(known) if known is not None else []
+            elif known is not None or (self.chosen_field_ids is not None and not self._columns_remembered):
+                ids = self._field_ids(known) if known is not None else list(self.chosen_field_ids or ())
                 self._cursor = EntriesCursor(client, self.list_id, ids, known_total=self.lst.size)
+            elif self.chosen_field_ids is not None:
+                # Columns kept from an earlier session, before this one knows the list's fields:
+                # every field by type (one round trip; an id deleted since is then no error).
+                self._cursor = EntriesCursor(client, self.list_id, field_types=ALL_FIELD_TYPES,
+                                             known_total=self.lst.size)
             else:
                 self._cursor = EntriesCursor(client, self.list_id, field_types=DEFAULT_FIELD_TYPES,
                                              known_total=self.lst.size)
