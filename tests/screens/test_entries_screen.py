@@ -365,3 +365,24 @@ async def test_e_exports_the_loaded_rows_to_a_csv_named_after_the_list(app: Affi
     with path.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     assert rows[0][:3] == ["Name", "Status", "Owners"] and len(rows) == loaded + 1
+
+
+async def test_completion_that_needs_quotes_is_offered_under_the_bar_not_garbled_in_it(
+        app: AffinityApp, emulator: Emulator) -> None:
+    from affinity_tui.widgets.filter_bar import FilterBar
+
+    async with app.run_test(size=SIZE) as pilot:
+        await open_list(pilot, DEAL_PIPELINE)
+        await pilot.press("slash", *"Close")
+        bar = app.screen.query_one(FilterBar)
+        await until(pilot, lambda: bar.query_one("#filter-hint").display, what="the completion")
+        drawn = bar.input.render_line(1).text
+        assert "Closee" not in drawn and 'Date"' not in drawn, drawn  # no ghost that isn't what → gives
+        assert '"Close Date"' in str(bar.query_one("#filter-hint").render())
+        await pilot.press("right")
+        assert bar.input.value == '"Close Date"'
+        # A completion that extends what is typed is still the ghost text, taken by → as before.
+        await pilot.press(*" > 2026-01-01 & Sta")
+        await until(pilot, lambda: bar.input._suggestion.endswith("Status"), what="the ghost")
+        await pilot.press("right")
+        assert bar.input.value == '"Close Date" > 2026-01-01 & Status'
