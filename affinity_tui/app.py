@@ -16,18 +16,20 @@ from typing import ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.binding import BindingType
 from textual.reactive import reactive
 
 from .commands import AffinityCommands
 from .crash_report import redacted_traceback
 from .data import AffinitySession
+from .data.ratelimits import RateLimitStatus
 from .keys import GLOBAL_BINDINGS
 from .paths import styles_dir
 from .screens.entities import EntitiesScreen
 from .screens.help import HelpScreen
 from .screens.lists import ListsScreen
-from .screens.notices import notify_failure
+from .screens.notices import cut_for_notice, notify_failure
 from .screens.write_flow import perform
 from .widgets.confirm import ConfirmScreen
 
@@ -73,7 +75,18 @@ class AffinityApp(App[None]):
         gc.set_threshold(*GC_THRESHOLDS)
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
+        self.session.rate.subscribe(self._answered)
         self.load_tenant()
+
+    _tenant_unknown = False
+    """whoami failed: the next answer Affinity gives (``R``, any read) asks again."""
+
+    def _answered(self, status: RateLimitStatus) -> None:
+        """Affinity answered a request (the budget moved): if the start had failed, the header
+        comes back now instead of saying "not connected" after the connection is back."""
+        if self._tenant_unknown and self.session.tenant is None and not status.waiting_seconds:
+            self._tenant_unknown = False
+            self.call_later(self.load_tenant)
 
     @work(exclusive=True, group="tenant", exit_on_error=False)
     async def load_tenant(self) -> None:
@@ -82,6 +95,7 @@ class AffinityApp(App[None]):
             me = await self.session.whoami()
         except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash
             self.sub_title = "not connected"
+            self._tenant_unknown = True
             notify_failure(self, error)
             return
         self.title = me.tenant_name
@@ -142,6 +156,14 @@ class AffinityApp(App[None]):
             return
         self.session.undo = None
         perform(self.screen, self.session, offer.action)  # confirmed like any write
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification, cut to a few lines (``notices.cut_for_notice``): CRM text and
+        what the user typed can be any length. Markup is never cut (it could break in two)."""
+        if not markup:
+            message, title = cut_for_notice(message), cut_for_notice(title, lines=1, line_chars=120)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     # ---- help, crash reports, lifecycle ----------------------------------------------------
     def action_help(self) -> None:

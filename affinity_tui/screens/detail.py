@@ -14,7 +14,7 @@ rendered as plain ``Text`` (never markup).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -23,6 +23,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.timer import Timer
 from textual.widgets import Header, Static
 
 from ..data.cursors import EntityKind
@@ -37,6 +38,7 @@ from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
 from ..data.related import RelatedRecord
 from .notices import notify_failure
+from .part_wait import AUTO_RESUME_SECONDS, rate_limit_wait, wait_then_reload, waiting_text
 from .record_actions import RecordActions
 from .related_lines import related_lines
 
@@ -85,6 +87,8 @@ class DetailScreen(RecordActions):
         self.show_empty = False
         self.unfolded: set[int] = set()
         """Notes shown whole."""
+        self._waits: dict[str, Timer] = {}
+        """Parts waiting out Affinity's rate limit before they load again."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -131,6 +135,9 @@ class DetailScreen(RecordActions):
             if name != "interactions" or self.source.has_interactions:
                 await self._fill(name, Text(f"{name.capitalize()}: loading…", style="dim"))
         self._say(f"Loading {self.entity_title or self.kind}…")
+        for timer in self._waits.values():
+            timer.stop()
+        self._waits.clear()
         self.source.start()
         self.load_profile()
         self.load_related()
@@ -144,7 +151,7 @@ class DetailScreen(RecordActions):
             profile = await self.source.load_profile()
         except Exception as error:  # noqa: BLE001
             notify_failure(self, error)
-            await self._fill("fields", _failed("Fields", error))
+            await self._part_failed("fields", "Fields", error, self.load_profile)
             await self._fill("lists", None)
             return
         self.profile = profile
@@ -161,7 +168,7 @@ class DetailScreen(RecordActions):
         try:
             related = await self.source.load_related()
         except Exception as error:  # noqa: BLE001
-            await self._fill("related", _failed("Related", error))
+            await self._part_failed("related", "Related", error, self.load_related)
             return
         await self._fill("related", *related_lines(related))
 
@@ -170,7 +177,7 @@ class DetailScreen(RecordActions):
         try:
             self.notes = await self.source.load_notes()
         except Exception as error:  # noqa: BLE001
-            await self._fill("notes", _failed("Notes", error))
+            await self._part_failed("notes", "Notes", error, self.load_notes)
             return
         await self.show_notes()
 
@@ -184,7 +191,7 @@ class DetailScreen(RecordActions):
         try:
             self.reminders = await self.source.load_reminders()
         except Exception as error:  # noqa: BLE001
-            await self._fill("reminders", _failed("Reminders", error))
+            await self._part_failed("reminders", "Reminders", error, self.load_reminders)
             return
         await self.show_reminders()
         try:  # owners the session could not name yet: one more request, then only their cells
@@ -207,9 +214,27 @@ class DetailScreen(RecordActions):
         try:
             items = await self.source.load_interactions()
         except Exception as error:  # noqa: BLE001
-            await self._fill("interactions", _failed("Recent interactions", error))
+            await self._part_failed("interactions", "Recent interactions", error, self.load_interactions)
             return
         await self._fill("interactions", *_interactions_lines(items))
+
+    async def _part_failed(self, name: str, title: str, error: BaseException, reload: Callable[[], object]) -> None:
+        """A part that failed says why in place; refused by the rate limit, it counts the wait
+        down and loads again by itself (screens/part_wait.py)."""
+        waits = self._waits
+        if (old := waits.pop(name, None)) is not None:
+            old.stop()
+        wait = rate_limit_wait(error)
+        if wait is None or wait > AUTO_RESUME_SECONDS:
+            await self._fill(name, _failed(title, error))
+            return
+        await self._fill(name, waiting_text(title, wait))
+        self._say(f"Affinity's rate limit: waiting {round(wait)}s, then loading again")
+
+        async def show(left: float) -> None:
+            await self._fill(name, waiting_text(title, left))
+
+        waits[name] = wait_then_reload(self, wait, show, reload)
 
     # ---- rendering -------------------------------------------------------------------------
     def _show_title(self) -> None:
