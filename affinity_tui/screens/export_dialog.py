@@ -28,6 +28,14 @@ from ..data.sources.exporting import ExportChoice, ExportOffer
 ON, OFF = "●", "○"
 
 
+def _shown_path(folder: Path) -> str:
+    """``~/Downloads`` rather than the home directory spelled out."""
+    try:
+        return "~/" + str(folder.relative_to(Path.home()))
+    except ValueError:
+        return str(folder)
+
+
 class ExportDialog(ModalScreen[ExportChoice | None]):
     """Dismissed with the choice (``enter``) or None (``escape``)."""
 
@@ -65,8 +73,8 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
             yield Static(self._title, classes="picker-title", markup=False)
             yield Static(id="export-options", markup=False)
             yield Static(id="export-cost", classes="export-cost", markup=False)
-            yield Static(f"Folder: {self._folder}  (set {EXPORT_DIR_ENV} to change it)", markup=False,
-                         classes="export-hint")
+            yield Static(f"Folder: {_shown_path(self._folder)}  (set {EXPORT_DIR_ENV} to change it)",
+                         markup=False, classes="export-hint")
             yield Static("enter exports · escape cancels", classes="export-hint", markup=False)
 
     def on_mount(self) -> None:
@@ -96,7 +104,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         row("Columns", "v", f"the {offer.visible_columns} visible", not choice.all_columns, "c",
             f"all {offer.all_columns} of the list's" if offer.all_columns is not None else None, choice.all_columns)
         row("Values", "d", "as shown ($12,000,000, 2026-05-31, A, B)", not choice.raw, "r",
-            "raw (12000000, ISO dates, A; B) + entity id, entry id, URL" if offer.raw else None, choice.raw)
+            "raw (12000000, ISO dates, A; B) + ids and URL" if offer.raw else None, choice.raw)
         text.rstrip()
         return text
 
