@@ -118,7 +118,11 @@ async def test_no_key_sends_a_write_while_locked(app: AffinityApp, emulator: Emu
         # Loading all (G twice at the end of what is loaded) shows its progress while Affinity is slow.
         await pilot.press("1")
         await sweep.back_to(ListsScreen, 1)
-        await pilot.press("x", "g", "enter")  # the Deal Pipeline (first, once any find is cleared)
+        lists = app.screen
+        assert isinstance(lists, ListsScreen)
+        pipeline = app.session.lists.get(12001)
+        assert pipeline is not None
+        lists.open_list(pipeline)  # the Deal Pipeline, wherever the sweep left the cursor and sort
         await settle(pilot)
         emulator.faults.update({"latency_ms": 300})
         await pilot.press("G", "G")
