@@ -173,8 +173,9 @@ INVALID = (
     ('Stauts = "x"', 'No field "Stauts" on this list (column 1); did you mean "Status"?'),
     ("Status = ", "Expected a value after '=' at column 9"),
     ('Status = "Diligance"', '"Diligance" is not a Status option (column 10); did you mean "Diligence"?'),
-    ('"Close Date" > 2026-02-30', "2026-02-30"),
-    ("Amount > abc", "abc"),
+    ('"Close Date" > 2026-02-30', '"2026-02-30" is not a date (column 16): day is out of range for month'),
+    ('"Close Date" < 2026-13-45', '"2026-13-45" is not a date (column 16): month must be in 1..12'),
+    ("Amount > abc", '"abc" is not a number (column 10)'),
 )
 
 

@@ -119,3 +119,31 @@ async def test_escape_stops_an_export_and_nothing_is_written(app: AffinityApp, e
         assert written() == []
         assert any("nothing was written" in t for t in toasts(app))
         assert len(table_of(app).loaded_rows) == 200, "the table is not touched by an export"
+
+
+async def test_people_raw_export_of_the_loaded_rows_reads_them_again_with_ids(
+        app: AffinityApp, emulator: Emulator) -> None:
+    store = emulator.store
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        loaded = [r.key for r in table_of(app).loaded_rows]
+        before = sum(1 for r in emulator.log.entries if r.path == "/v2/persons")
+        await pilot.press("e")
+        box = dialog(app)
+        assert "a ○" not in box.options_text()  # all people: not offered (Affinity does not count them)
+        await pilot.press("r")
+        assert "≈ 2 requests" in box.cost_text()
+        await pilot.press("enter")
+        await until(pilot, lambda: len(written()) == 1, what="the file")
+        await settle(pilot)
+        assert sum(1 for r in emulator.log.entries if r.path == "/v2/persons") == before + 2
+    rows = read(written()[0])
+    titles = rows[0]
+    assert titles[:2] == ["Name", "Email"] and titles[-2:] == ["Entity ID", "Affinity URL"]
+    assert [int(r[titles.index("Entity ID")]) for r in rows[1:]] == loaded
+    for r in rows[1:4]:
+        person = store.persons[int(r[titles.index("Entity ID")])]
+        assert (r[0], r[1]) == (person.full_name, person.primary_email)
+        assert r[titles.index("Current Job Title")] == (person.values.get("affinity-data-current-job-title") or "")
