@@ -23,7 +23,7 @@ FRAME_RATE = "1000"
 """TEXTUAL_FPS (default 60) is not a frame rate Textual keeps up: it is how soon after a change
 the screen may be painted again. Frames are only drawn when something changed, so an idle app
 costs nothing either way. A key waits for the next such tick, and after a pause Textual's timer
-skips to the tick after next (up to two periods): at 60 that was 45 ms of a key's p95 at 100k
+skips to the tick after next (up to two periods): at 60 that costs 45 ms of a key's p95 at 100k
 rows, at 120 still 27 ms, at 1000 about 15 ms (benchmarks/key_latency.py). A TEXTUAL_FPS the
 user set wins."""
 

@@ -8,7 +8,7 @@ the SDK, resolves the list, reads its fields and one entries page, and prints JS
 Compared with (median of runs, fresh processes):
 
 * ``open_list.py``'s figure (``enter`` on the list until its first rows are painted, in an app
-  that is already running): the ratio the issue asks for, app / CLI, target ≤ 1.0;
+  that is already running): the ratio app / CLI, target ≤ 1.0;
 * the full cold path under a pty: launch plain ``affinity-tui`` (configured by the same
   environment), wait for the lists screen, press ``enter`` on the Deal Pipeline, until its
   first entry's name is on the terminal, i.e. process start to first rows, like the CLI.

@@ -333,9 +333,9 @@ class GcWatch:
                 "gen2_total": sum(full), "any_over_50ms": sum(1 for _, p in self.pauses if p > 0.050)}
 
 
-# ---- experiments: a suggested app change, simulated in the benchmark process only ----------------
-# Off unless AFFINITY_BENCH_EXPERIMENTS names them (comma-separated). They exist to put a number
-# on a suggestion in the report; the app's code is not changed and the default runs use none.
+# ---- experiments: an alternative to what the app does, simulated in the benchmark process only --
+# Off unless AFFINITY_BENCH_EXPERIMENTS names them (comma-separated). They put a number on an
+# alternative; the app's code is not changed and the default runs use none.
 #   gc_freeze: gc.freeze() once the app is up and after every appended page, so the rows already
 #              loaded (and the app's import-time objects) are never traversed by a full collection.
 #   gc_collect_freeze: the same, with a gc.collect() just before each freeze (it only traverses
@@ -343,8 +343,6 @@ class GcWatch:
 #   gc_threshold: the app's GC_THRESHOLDS (set when it mounts) replaced by GC_T="young,middle,old"
 #              (default 50000,50,100). Higher young thresholds let a page's short-lived objects die
 #              by reference counting before being promoted, so full collections become rare.
-#   haystack:  the quick filter's per-row text (cells joined and case-folded) is computed once per
-#              row when its page arrives, instead of on every filter.
 
 EXPERIMENTS = frozenset(filter(None, os.environ.get("AFFINITY_BENCH_EXPERIMENTS", "").split(",")))
 
@@ -358,30 +356,11 @@ def _freeze() -> None:
 
 
 def _apply_experiments() -> None:
-    from affinity_tui.widgets import lazy_table
-
     append_rows = LazyTable.append_rows
     set_rows = LazyTable.set_rows
-    if "haystack" in EXPERIMENTS:
-        original = lazy_table._haystack
-        cache: dict[int, str] = {}
 
-        def cached(row: Any) -> str:
-            text = cache.get(id(row))
-            if text is None:
-                text = cache[id(row)] = original(row)
-            return text
-
-        lazy_table._haystack = cached  # type: ignore[attr-defined]
-
-        def fill(rows: Any) -> list[Any]:
-            rows = list(rows)
-            for row in rows:
-                cached(row)
-            return rows
-    else:
-        def fill(rows: Any) -> list[Any]:
-            return list(rows)
+    def fill(rows: Any) -> list[Any]:
+        return list(rows)
 
     def appended(self: LazyTable, rows: Any) -> None:
         append_rows(self, fill(rows))

@@ -4,7 +4,7 @@ One standalone emulator per scale (``served.py``) serves every measure at that s
 is a fresh process. ``--runs`` (default 5) runs are taken per measure and the median reported;
 the measures that load every entry (memory, local sort/filter) take ``--load-runs`` (default 3:
 loading 100,000 entries is 1,000 sequential requests, about a minute). ``--quick``: 2 runs and 1
-load run. Targets are from issue #4; the per-script docstrings define each measure exactly.
+load run. The targets are the README's; the per-script docstrings define each measure exactly.
 """
 
 from __future__ import annotations
@@ -142,6 +142,12 @@ def main() -> None:
 
     results = run(scales, runs, load_runs, log)
     print(report(results, scales))
+    log("keyboard triage (benchmarks/triage.py)…")
+    import subprocess
+
+    subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "triage.py")], check=False)
+    log("quick note entry (benchmarks/notes.py)…")
+    subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "notes.py")], check=False)
     log("done")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=str))

@@ -62,4 +62,5 @@ class ColumnChoices:
 
 
 def list_table(list_id: int) -> str:
+    """The key a list's choice is kept under (``list:12001``)."""
     return f"list:{int(list_id)}"

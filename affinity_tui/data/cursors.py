@@ -106,7 +106,11 @@ class PageCursor(Generic[T]):
         self._closed = False
 
     async def next_page(self) -> Page[T]:
-        """The next page (empty with ``has_more=False`` once exhausted or closed)."""
+        """The next page (empty with ``has_more=False`` once exhausted or closed).
+
+        Raises the SDK's errors when the fetch fails (nothing advanced: the next call asks for
+        the same page again), and ``CancelledError`` when the caller is cancelled (the fetch
+        goes on, and the next call gets its page without a request)."""
         async with self._lock:
             if self.exhausted or self._closed:
                 return Page((), self.loaded, False)
@@ -371,7 +375,7 @@ def fallback_message(sdk_message: str) -> str:
         why = f"{reason[0].upper()}{reason[1:]}"
     else:
         why = "Affinity's search can't answer it"
-    return f"Filtering on this machine: every entry of the list is read and checked ({why})."
+    return f"Filtering on your computer: every entry of the list is read and checked ({why})."
 
 
 class FilteredEntriesCursor(PageCursor[ListEntryWithEntity]):
@@ -417,7 +421,7 @@ class FilteredEntriesCursor(PageCursor[ListEntryWithEntity]):
         self.matched = 0
         """Entries that matched, so far."""
         self.local_fallback = False
-        """True when every entry of the list is being read and checked on this machine."""
+        """True when every entry of the list is being read and checked in the app (not by Affinity)."""
         self.fallback_message: str | None = None
         """Why (for the user), when ``local_fallback``."""
         self.fallback_detail: str | None = None

@@ -58,7 +58,8 @@ class DateProblem:
 
 def parse_when(text: str, now: datetime, *, tz: tzinfo | None = None,
                default_time: time = DEFAULT_TIME) -> When | DateProblem:
-    """The moment ``text`` means, counted from ``now`` (aware) in ``tz`` (default: local zone)."""
+    """The moment ``text`` means, counted from ``now`` (aware) in ``tz`` (default: local zone),
+    or a ``DateProblem`` saying why it is not a date. Never raises."""
     raw = " ".join(text.strip().lower().split())
     if not raw:
         return DateProblem(f"Type a date: {FORMS}")

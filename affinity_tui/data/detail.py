@@ -188,6 +188,8 @@ class EntityProfile:
 
 @dataclass(frozen=True, slots=True)
 class NoteView:
+    """One note as the detail screen shows it: who wrote it, when, and its body as plain text."""
+
     id: NoteId
     creator_name: str
     created: str
@@ -201,6 +203,7 @@ class NoteView:
 
     @property
     def preview(self) -> str:
+        """The note's first non-blank line, cut to 120 characters (the folded note's line)."""
         return first_line(self.text)
 
 
@@ -209,6 +212,8 @@ ReminderState = Literal["overdue", "active", "completed"]
 
 @dataclass(frozen=True, slots=True)
 class ReminderView:
+    """One reminder: when it is due, Affinity's status for it, what it says and whose it is."""
+
     id: ReminderIdType
     due: str
     due_at: datetime
@@ -228,6 +233,8 @@ InteractionKind = Literal["email", "meeting"]
 
 @dataclass(frozen=True, slots=True)
 class InteractionView:
+    """One email or meeting: when, its subject or title, and who took part."""
+
     id: int
     kind: InteractionKind
     when: str
@@ -533,7 +540,8 @@ async def load_notes(client: AsyncAffinity, kind: EntityKind, entity_id: EntityI
     Reads the v2 per-entity notes (1 request per 100 notes, at most ``MAX_PAGES``; Affinity
     documents no order, so the pages read are sorted here). If Affinity refuses them (403:
     beta endpoints, opportunity notes), falls back to v1 ``GET /notes``, whose creators are
-    ids: their names cost one more request (``known_names`` can spare it).
+    ids: their names cost one more request (``known_names`` can spare it). Raises the SDK's
+    errors.
     """
     ident = int(entity_id)
     try:
@@ -605,7 +613,8 @@ async def load_reminders(client: AsyncAffinity, kind: EntityKind, entity_id: Ent
     """The entity's reminders: overdue (oldest first), active (soonest first), completed
     (latest first). Status is Affinity's own. Owners' names cost one request for the ids not in
     ``known_names`` (none when all are known, or with ``lookup_names=False``: then unknown owners
-    show as ``#id`` and `with_owner_names` can fill them in later)."""
+    show as ``#id`` and `with_owner_names` can fill them in later). Raises the SDK's errors (a
+    failed name lookup is not one)."""
     ident = int(entity_id)
 
     def first() -> Awaitable[PaginatedResponse[Reminder]]:
@@ -677,7 +686,8 @@ async def load_interactions(client: AsyncAffinity, kind: EntityKind, entity_id: 
     """Emails and meetings of the 365 days before ``now``, newest first, at most ``limit``.
 
     Two v1 requests (one per type, 100 each, concurrently). Affinity refuses an internal
-    person (its people are external only): that gives an empty list, not an error.
+    person (its people are external only): that gives an empty list, not an error. Raises
+    the SDK's other errors.
     """
     end = _as_utc(now).replace(microsecond=0)
     start = end - INTERACTION_WINDOW

@@ -30,8 +30,10 @@ class UserFacingError(Exception):
 
 def translate(error: BaseException, *, key: Secret, key_source: str, base_url: str,
               waiting: float = 0.0) -> UserFacingError:
-    """Turn an exception raised by an SDK call into a ``UserFacingError``. ``waiting`` is how
-    long Affinity's rate limit still asks to wait (the SDK is only ever shown a bounded part)."""
+    """The ``UserFacingError`` for an exception raised by an SDK call (or any other): a title
+    and a next step, with the key scrubbed from anything the server said. ``waiting`` is how
+    long Affinity's rate limit still asks to wait (the SDK is only ever shown a bounded part).
+    Never raises."""
     status = getattr(error, "status_code", None)
     detail = _server_detail(error, key)
     if isinstance(error, sdk.AuthenticationError):

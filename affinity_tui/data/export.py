@@ -70,7 +70,8 @@ def export_csv(columns: Sequence[Column], rows: Iterable[Row], path: Path | None
     """Write ``rows`` (their display ``cells``) under ``columns``' titles; return the file's path.
 
     ``path`` writes exactly there (overwriting); otherwise a new file named after ``what`` and
-    ``now`` (default: the local time) goes into ``export_dir(directory)``.
+    ``now`` (default: the local time) goes into ``export_dir(directory)``. Raises ``OSError``
+    when the folder or file cannot be written (no partial new file is left behind).
     """
     if path is None:
         folder = export_dir(directory)

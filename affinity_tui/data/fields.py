@@ -57,6 +57,7 @@ class FieldSet:
         return self._by_name.get(name.strip().casefold())
 
     def by_id(self, field_id: str) -> FieldMetadata | None:
+        """The field with this id (``field-12``, ``affinity-data-…``), or None."""
         return self._by_id.get(str(field_id))
 
     @property
@@ -79,6 +80,7 @@ class FieldSet:
         return self.of_kind(*DEFAULT_KINDS)
 
     def opt_in_columns(self) -> list[FieldMetadata]:
+        """Enriched, then relationship-intelligence fields: offered by the columns picker only."""
         return self.of_kind(*OPT_IN_KINDS)
 
     def ids(self, fields: Iterable[FieldMetadata] | None = None) -> list[str]:
@@ -119,7 +121,8 @@ class FieldCatalog:
         self._locks: dict[tuple[str, int | str], asyncio.Lock] = {}
 
     async def for_list(self, list_id: ListId) -> FieldSet:
-        """Every field a list's entries carry: its own, then the entity's (as Affinity orders them)."""
+        """Every field a list's entries carry: its own, then the entity's (as Affinity orders them).
+        One request the first time, none after. Raises the SDK's errors."""
         key = int(list_id)
         if key in self._lists:
             return self._lists[key]
@@ -132,6 +135,7 @@ class FieldCatalog:
         """Global, enriched and relationship-intelligence fields of people or companies.
 
         Opportunities have no fields outside their list: the answer is empty, with no request.
+        One request per kind the first time, none after. Raises the SDK's errors.
         """
         if kind == "opportunity":
             return EMPTY_FIELDS

@@ -59,7 +59,8 @@ def web_url(subdomain: str, kind: LinkKind | str, entity_id: int) -> str:
 
 
 def url_for_path(subdomain: str, url_path: str) -> str:
-    """The web page for a row's ``extra["url_path"]`` (``/companies/123``), checked."""
+    """The web page for a record path such as ``Row.url_path`` (``/companies/123``). Raises
+    ``ValueError`` for any other path and ``InvalidSubdomain`` for a bad subdomain."""
     match = _URL_PATH.fullmatch(url_path)
     if match is None:
         raise ValueError(f"Not an Affinity page path: {clean_text(repr(url_path))[:80]}")

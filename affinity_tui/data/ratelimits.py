@@ -24,12 +24,15 @@ Level = Literal["unknown", "ok", "low", "exhausted"]
 
 @dataclass(frozen=True)
 class Budget:
+    """One budget (per minute or per month) as Affinity's ``X-Ratelimit-*`` headers last said."""
+
     remaining: int
     limit: int
     reset_seconds: int | None
 
     @property
     def level(self) -> Level:
+        """"exhausted" at 0, "low" under a tenth of the limit (``LOW_FRACTION``), else "ok"."""
         if self.remaining <= 0:
             return "exhausted"
         if self.limit and self.remaining < self.limit * LOW_FRACTION:
@@ -48,6 +51,8 @@ class RateLimitStatus:
 
     @property
     def level(self) -> Level:
+        """The worse of the two budgets; "exhausted" while a 429 wait lasts; "unknown" before
+        any response carried the headers."""
         if self.waiting_seconds:
             return "exhausted"
         levels = [b.level for b in (self.per_minute, self.monthly) if b is not None]
@@ -58,6 +63,7 @@ class RateLimitStatus:
 
     @property
     def waiting_seconds(self) -> int:
+        """Whole seconds left of a rate-limit wait (0 when there is none)."""
         if self.wait_until is None:
             return 0
         return max(0, round(self.wait_until - time.monotonic()))
@@ -125,6 +131,8 @@ class RateLimitTracker:
         self._snapshot = snapshot
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener`` with the current status now and after every change; returns the
+        unsubscriber."""
         self._listeners.append(listener)
         listener(self.status)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
@@ -156,6 +164,7 @@ class RateLimitTracker:
             self._wait_until = until
 
     def refresh(self) -> None:
+        """Read the SDK's last headers (no request) and hand the new status to every listener."""
         snap = self._snapshot() if self._snapshot is not None else None
         status = RateLimitStatus(per_minute=_budget(getattr(snap, "api_key_per_minute", None)),
                                  monthly=_budget(getattr(snap, "org_monthly", None)),

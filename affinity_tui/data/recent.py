@@ -38,11 +38,13 @@ class RecentFilters:
         self.path = path if path is not None else state_dir() / FILE_NAME
 
     def for_list(self, list_id: int) -> list[str]:
-        """This list's recent filters, most recent first."""
+        """This list's recent filters, most recent first (none when the file is missing or
+        damaged). Never raises."""
         return list(self._load().get(str(int(list_id)), []))
 
     def remember(self, list_id: int, text: str) -> list[str]:
-        """Put ``text`` first for this list (moving it if already there); returns the new list."""
+        """Put ``text`` first for this list (moving it if already there); returns the new list.
+        Raises ``OSError`` when the file cannot be written."""
         text = text.strip()
         data = self._load()
         key = str(int(list_id))
@@ -54,7 +56,8 @@ class RecentFilters:
         return recent
 
     def forget(self, list_id: int, text: str) -> list[str]:
-        """Remove one filter from this list's recent ones."""
+        """Remove one filter from this list's recent ones; returns what is left. Raises
+        ``OSError`` when the file cannot be written."""
         data = self._load()
         key = str(int(list_id))
         recent = [t for t in data.get(key, []) if t != text.strip()]

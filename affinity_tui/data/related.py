@@ -97,6 +97,7 @@ class RelatedGroup:
 
     @property
     def title(self) -> str:
+        """"People", "Companies" or "Opportunities"."""
         return KIND_TITLES[self.kind][1].capitalize()
 
     @property
@@ -105,16 +106,20 @@ class RelatedGroup:
         return max(0, self.total - len(self.records))
 
     def count_text(self) -> str:
+        """"2 people", "1 opportunity"."""
         one, many = KIND_TITLES[self.kind]
         return f"{self.total:,} {one if self.total == 1 else many}"
 
 
 @dataclass(frozen=True, slots=True)
 class Related:
+    """A record's related records: two groups, in the order the screen shows them."""
+
     groups: tuple[RelatedGroup, ...]
 
     @property
     def empty(self) -> bool:
+        """True when the record has no related people, companies or opportunities."""
         return not any(group.total for group in self.groups)
 
 

@@ -126,6 +126,7 @@ def _clamp(width: int) -> int:
 
 
 def name_column(title: str = "Name") -> Column:
+    """The column of the record's own name, as wide as its title until ``size_columns``."""
     return Column(NAME_KEY, title, "name", "name", _clamp(cell_width(title)))
 
 
@@ -142,14 +143,17 @@ def entry_columns(fields: Sequence[FieldMetadata]) -> list[Column]:
 
 
 def person_columns(fields: Sequence[FieldMetadata] = ()) -> list[Column]:
+    """Name, Email, then one column per field in ``fields``."""
     return [name_column(), Column(EMAIL_KEY, "Email", "name", "name", 24), *map(field_column, fields)]
 
 
 def company_columns(fields: Sequence[FieldMetadata] = ()) -> list[Column]:
+    """Name, Domain, then one column per field in ``fields``."""
     return [name_column(), Column(DOMAIN_KEY, "Domain", "name", "name", 18), *map(field_column, fields)]
 
 
 def opportunity_columns(fields: Sequence[FieldMetadata] = ()) -> list[Column]:
+    """Name, then one column per field in ``fields``."""
     return [name_column(), *map(field_column, fields)]
 
 

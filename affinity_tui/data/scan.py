@@ -28,7 +28,7 @@ from .fields import FieldSet
 
 
 def local_scan_reasons(expression: FilterExpression, fields: FieldSet) -> list[str] | None:
-    """Why every entry would be read and checked on this machine (the SDK's words), or None
+    """Why every entry would be read and checked on your computer (the SDK's words), or None
     when Affinity's search can answer part of the filter (only matches are read)."""
 
     def options_for(meta: FieldMetadata) -> Sequence[DropdownOption]:
@@ -49,7 +49,7 @@ class ScanPaused(UserFacingError):
 
     def __init__(self, scanned: int, total: int | None) -> None:
         of = f" of {total:,}" if total is not None else ""
-        super().__init__("Filtering on this machine",
+        super().__init__("Filtering on your computer",
                          f"Affinity's search cannot answer this filter, so every entry is read and checked here; "
                          f"{scanned:,}{of} read so far.")
         self.scanned = scanned

@@ -15,7 +15,7 @@ function                   why the SDK's public calls do not serve
                            (``lists.get_size``: a request per list).
 ``filtered_entry_pages``   ``lists.entries(id).pages(filter=...)`` reads requests until it has
                            100 matches, with no point between two requests where the caller can
-                           stop (a filter read on this machine over 100,000 entries is one
+                           stop (a filter read on your computer over 100,000 entries is one
                            call); its own per-request generator (``_filter_pages``, private)
                            yields after every request.
 ``v1_relations``           v1 ``GET /persons|organizations|opportunities/{id}`` carries both

@@ -19,12 +19,12 @@ import httpx
 from affinity import AsyncAffinity
 from affinity import exceptions as sdk
 from affinity.policies import Policies, WritePolicy
-from affinity.types import TenantId, UserId
+from affinity.types import ListId, TenantId, UserId
 
 from ..config import Secret, Settings
 from .costs import DEFAULT_ASK_ABOVE
 from .errors import UserFacingError, translate
-from .fields import FieldCatalog
+from .fields import FieldCatalog, FieldSet
 from .ratelimits import RateLimitTracker
 from .transport import GuardedTransport, RateWait
 from .sources.lists import ListDirectory
@@ -58,11 +58,17 @@ class EmulatedTenant(Protocol):
     v1_base_url: str
     v2_base_url: str
 
-    def transport(self) -> httpx.AsyncBaseTransport: ...
+    def transport(self) -> httpx.AsyncBaseTransport:
+        """The httpx transport that answers in-process, without a socket."""
+        ...
 
 
 class AffinitySession:
-    """A read-only connection to one Affinity tenant (``WritePolicy.DENY``)."""
+    """A connection to one Affinity tenant: a read client built with ``WritePolicy.DENY``, and a
+    second client that may write only between ``unlock()`` and ``lock()``.
+
+    Every read through ``reading()`` raises ``UserFacingError`` (never an SDK exception); writes
+    go through ``write()``. See docs/architecture.md, "The lock"."""
 
     def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None,
                  clock: Callable[[], datetime] | None = None) -> None:
@@ -132,8 +138,9 @@ class AffinitySession:
     # ---- the doors the screens' loaders use -------------------------------------------------
     def reading(self) -> AbstractAsyncContextManager[AsyncAffinity]:
         """``async with session.reading() as client:`` — the read-only client, with a deadline,
-        and every failure turned into a ``UserFacingError`` (see ``_call``). Cursors built on
-        the client must be advanced inside ``reading()`` too, for the same translation."""
+        and every failure inside the block raised as a ``UserFacingError`` (see ``_call``).
+        Cursors built on the client must be advanced inside ``reading()`` too, for the same
+        translation."""
         return self._call()
 
     @property
@@ -142,11 +149,20 @@ class AffinitySession:
         return self._catalog
 
     async def catalog(self) -> FieldCatalog:
-        """Field metadata, fetched once per session per list or entity kind."""
+        """The session's field-metadata cache (created on first use, without a request; its
+        reads fetch once per list or entity kind). Raises ``UserFacingError`` when the client
+        cannot be opened."""
         if self._catalog is None:
             async with self._call() as client:
                 self._catalog = FieldCatalog(client)
         return self._catalog
+
+    async def list_fields(self, list_id: int) -> FieldSet:
+        """A list's fields with every dropdown's options (``FieldCatalog.with_options``: read
+        once per session, none after). Raises ``UserFacingError``."""
+        catalog = await self.catalog()
+        async with self._call():
+            return await catalog.with_options(ListId(list_id))
 
     # ---- write lock ------------------------------------------------------------------------
     @property
@@ -155,8 +171,9 @@ class AffinitySession:
         return self._writer is not None
 
     async def unlock(self) -> None:
-        """Open a separate client that may write. Reads keep using the read-only client, so
-        no read path can ever send a write; only code that asks for `writer()` can."""
+        """Open a separate client that may write (no request). Reads keep using the read-only
+        client, so no read path can ever send a write; only `write()` and `writer()` use it.
+        Raises ``RuntimeError`` once the session is closed."""
         if self._closed:
             raise RuntimeError("This AffinitySession is closed.")
         if self._writer is None:
@@ -210,7 +227,8 @@ class AffinitySession:
 
     @asynccontextmanager
     async def writer(self) -> AsyncIterator[AsyncAffinity]:
-        """The write client, for a confirmed write action; refused while locked."""
+        """``async with session.writer() as client:`` — the write client, for a confirmed write.
+        Raises ``UserFacingError`` while locked (nothing sent) and for every failure inside."""
         if self._writer is None:
             raise UserFacingError("affinity-tui is locked (read-only)",
                                   "Press w and confirm to unlock write mode first. Nothing was sent.")

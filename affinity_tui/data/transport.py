@@ -85,6 +85,7 @@ class RateWait:
         return remaining
 
     def start(self, seconds: float) -> None:
+        """A 429 asked for ``seconds``: wait that long from now (a longer wait already running wins)."""
         until = self._clock() + seconds
         if self.blocked_until is None or until > self.blocked_until:
             self.blocked_until = until
@@ -100,6 +101,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         self.wait = wait
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` (or answer it here with a 429 during a wait); see the module docstring."""
         remaining = self.wait.seconds
         if remaining > 0:
             self.wait.not_sent += 1
@@ -119,6 +121,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         return response
 
     async def aclose(self) -> None:
+        """Close the wrapped transport."""
         await self._inner.aclose()
 
 

@@ -18,8 +18,13 @@ Every table cell and detail line goes through here, so three promises are kept i
   *not fetched*, and the detail view must not pretend it is blank.
 
 The raw input is the ``value`` of a field item as the SDK keeps it in
-``entity.fields.data[field_id]``: ``{"type": "<value type>", "data": ...}``
-(shapes: docs ``affinity-api.md`` §8.3).
+``entity.fields.data[field_id]``: ``{"type": "<value type>", "data": ...}``, where ``data`` is
+``null`` for no value, a plain string or number for text and number types, an ISO 8601 string
+for ``datetime``, ``{"dropdownOptionId", "text", "rank"?, "color"?}`` for dropdowns, a person
+``{"id", "firstName", "lastName", "primaryEmailAddress"}`` or company ``{"id", "name",
+"domain"}`` for references, ``{"streetAddress", "city", "state", "country", "continent"}``
+for a location, and a list of those for the ``-multi`` types (with ``totalCount`` beside it
+when Affinity capped the list at 100 items).
 """
 
 from __future__ import annotations
@@ -150,7 +155,8 @@ _DATE_ONLY_TIMES = (time(0, 0), time(12, 0))
 
 
 def parse_datetime(data: Any) -> datetime | None:
-    """An aware UTC datetime from an ISO 8601 string (``Z`` or offset; a bare date is UTC)."""
+    """An aware UTC datetime from an ISO 8601 string (``Z`` or offset; a bare date is UTC), or
+    None for anything else."""
     if not isinstance(data, str) or not data.strip():
         return None
     try:

@@ -289,7 +289,7 @@ class _Parser:
 
 
 def parse_filter(text: str) -> FilterNode:
-    """Parse a v2 ``filter`` (affinity-api.md §9.1): ``prop OP value`` joined by ``&`` (binds
+    """Parse a v2 ``filter``: ``prop OP value`` joined by ``&`` (binds
     tighter) and ``|``, with parentheses and ``!(...)``. Raises `FilterSyntaxError`."""
     return _Parser(text).parse()
 

@@ -143,6 +143,10 @@ class V1Routes:
             raise not_found("Opportunity", ident)
         return json_response(self.v1.opportunity(o))
 
+    async def create_opportunity(self, request: Request) -> Response:
+        opp = self.emu.writes.create_opportunity(read_json(await request.body()))
+        return json_response(self.v1.opportunity(opp))
+
     async def entity_fields(self, request: Request) -> Response:
         kind: EntityType = "person" if request.url.path.startswith("/persons") else "company"
         return json_response([self.v1.field(f) for f in self.emu.store.entity_fields(kind) if f.kind == "global"])
@@ -354,6 +358,7 @@ class V1Routes:
             r("/organizations/fields", self.entity_fields),
             r("/organizations/{id}", self.organization),
             r("/opportunities", self.opportunities),
+            r("/opportunities", self.create_opportunity, methods=["POST"]),
             r("/opportunities/{id}", self.opportunity),
             r("/lists", self.lists),
             r("/lists/{list_id}", self.list_one),

@@ -115,7 +115,7 @@ class _Random(random.Random):
 
     They draw exactly as CPython's own do (``_randbelow_with_getrandbits``), so a seed gives the
     same tenant, three times faster: the generator makes ~100,000 such draws, and `randint`'s
-    three nested calls were a third of building the demo tenant, which is on the cold start."""
+    three nested calls would be a third of building the demo tenant, which is on the cold start."""
 
     def randint(self, a: int, b: int) -> int:
         n = b - a + 1

@@ -382,6 +382,41 @@ class Writes:
         self._changed()
         return entry
 
+    def create_opportunity(self, body: Any) -> Opportunity:
+        """v1 ``POST /opportunities``: a new opportunity on an opportunity list, with its list
+        entry (the only way an opportunity gets onto a list), associated with the persons and
+        organizations given; the association fields of its entry show them."""
+        s = self.store
+        body = _object(body, 422)
+        name = body.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise ApiError(422, "name is required", param="name")
+        list_id = body.get("list_id")
+        lst = s.lists.get(list_id) if isinstance(list_id, int) else None
+        if lst is None or lst.type != "opportunity":
+            raise ApiError(422, f"list_id {list_id} is not an opportunity list", param="list_id")
+        refs: dict[str, list[int]] = {}
+        kinds: tuple[tuple[str, EntityType], ...] = (("person_ids", "person"), ("organization_ids", "company"))
+        for key, kind in kinds:
+            ids = body.get(key, [])
+            if not isinstance(ids, list) or not all(isinstance(i, int) and s.entity(kind, i) is not None
+                                                    for i in ids):
+                raise ApiError(422, f"{key} must name existing {kind} ids", param=key)
+            refs[key] = list(dict.fromkeys(ids))
+        now = self.now_iso()
+        opp = Opportunity(id=s.next_id("opportunity"), name=name, list_id=lst.id, created_at=now)
+        s.opportunities[opp.id] = opp
+        entry = ListEntry(id=s.next_id("entry"), list_id=lst.id, entity_type="opportunity", entity_id=opp.id,
+                          creator_id=s.current_user_id, created_at=now)
+        s.add_entry(entry)
+        for key, field_id in (("person_ids", "persons"), ("organization_ids", "companies")):
+            opp_attr = ASSOCIATION_FIELDS[field_id]
+            setattr(opp, opp_attr, refs[key])
+            if (lst.type, lst.id, field_id) in s.fields:
+                _put(entry.values, field_id, list(refs[key]))
+        self._changed()
+        return opp
+
     def remove_entry(self, entry: ListEntry) -> None:
         """The entry and its list field values; on an opportunity list the opportunity too,
         with its reminders, and notes no longer name it."""

@@ -1,7 +1,7 @@
 """Asking before an expensive read: the cost in requests, time and budget, then yes or no.
 
 One wording for every read the request-budget guard covers (``data/costs.py``): a filter read
-on this machine, loading all entries, exporting all. Nothing is sent until the user says yes.
+on your computer, loading all entries, exporting all. Nothing is sent until the user says yes.
 """
 
 from __future__ import annotations

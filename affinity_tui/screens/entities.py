@@ -20,6 +20,7 @@ class EntitiesScreen(TableScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "query", "Search", id="entities.search"),
         Binding("c", "columns", "Columns", id="entities.columns"),
+        Binding("a", "add_to_list", "Add to a list", id="entities.add-to-list"),
     ]
 
     def __init__(self, session: AffinitySession, kind: EntityKind) -> None:
@@ -42,6 +43,15 @@ class EntitiesScreen(TableScreen):
             return
         self.pick_columns(f"Columns of {self.entities.title}", choices,
                           lambda values: self.use(self.entities.with_columns(values)))
+
+    async def action_add_to_list(self) -> None:
+        """``a``: put the person or company under the cursor on a list (or a pipeline)."""
+        from .triage import add_to_list
+
+        row = self.current_row()
+        if row is None:
+            return
+        await add_to_list(self, self.session, row.entity_type, row.entity_id, row.cells[0] if row.cells else "")
 
     @on(LazyTable.RowSelected, "#table")
     def _open(self, event: LazyTable.RowSelected) -> None:

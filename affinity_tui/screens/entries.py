@@ -7,20 +7,25 @@ new source, so a stale load is dropped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.binding import Binding, BindingType
 
-from collections.abc import Callable
-
+from ..data.rows import SEARCH_SEPARATOR, Row
 from ..data.scan import ScanPaused
 from ..data.session import AffinitySession
 from ..data.sources import EntriesSource, ListSummary, TableSource
+from ..data.values import format_value
+from ..data.writes import WriteDone
+from ..data.writes.entries import EntryAdded, EntryChanged, EntryRemoved
 from ..widgets.lazy_table import LazyTable
 from ..widgets.pickers import PickOne
 from .cost_prompt import confirm_cost, needs_asking
 from .table_screen import TableScreen
+from .triage import EntryPick, change_status, edit_field
 
 
 class ListEntriesScreen(TableScreen):
@@ -29,10 +34,16 @@ class ListEntriesScreen(TableScreen):
         Binding("slash", "query", "Filter", id="entries.filter"),
         Binding("v", "saved_view", "Saved view", id="entries.saved-view"),
         Binding("c", "columns", "Columns", id="entries.columns"),
+        Binding("s", "status", "Status", id="entries.status"),
+        Binding("E", "edit_field", "Edit a field", id="entries.edit-field"),
+        Binding("b", "board", "Board", id="entries.board"),
     ]
 
     def __init__(self, session: AffinitySession, source: EntriesSource) -> None:
         super().__init__(session, source)
+        self._leaving: set[int] = set()
+        """Entries a write took out of the active filter: they leave when the cursor moves."""
+        self._unsubscribe: Callable[[], None] | None = None
 
     @property
     def entries(self) -> EntriesSource:
@@ -47,12 +58,134 @@ class ListEntriesScreen(TableScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.table.empty_text = "No entries."
+        self._unsubscribe = self.session.changes.subscribe(self._changed)
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+
+    @property
+    def marked(self) -> frozenset[int]:
+        """Entry ids of the marked rows (``space`` marks rows in the table)."""
+        return self.table.marked_keys
+
+    def use(self, source: TableSource) -> None:
+        self._leaving.clear()
+        super().use(source)  # a new query starts from an empty table: no marks
+
+    def report(self) -> None:
+        super().report()
+        marked = len(self.table.marked_keys)
+        if marked:
+            self.say(f"{self.status.message} · {marked:,} marked (space)")
+
+    @on(LazyTable.MarksChanged, "#table")
+    def _marks_changed(self) -> None:
+        self.report()
+
+    # ---- triage: Status, fields, marks, board ------------------------------------------------
+    def _picks(self) -> list[EntryPick]:
+        """The marked entries, else the one under the cursor."""
+        marked = self.table.marked_rows()
+        if marked:
+            return [EntryPick(row.key, _name(row)) for row in marked]
+        row = self.current_row()
+        return [] if row is None else [EntryPick(row.key, _name(row))]
+
+    async def action_status(self) -> None:
+        """``s``: move the marked entries (or this one) to another Status."""
+        await change_status(self, self.session, int(self.lst.id), self._picks(), entity_type=self.lst.type,
+                            extra_field_ids=self.entries.filter_field_ids(), on_done=self._written)
+
+    async def action_edit_field(self) -> None:
+        """``E``: choose a field, then set it on the marked entries (or this one)."""
+        picks = self._picks()
+        columns = [c for c in self.table.columns if c.kind not in ("name",)]
+        if not picks or not columns:
+            return
+
+        async def chosen_field(field_id: str) -> None:
+            await edit_field(self, self.session, int(self.lst.id), field_id, picks,
+                             extra_field_ids=self.entries.filter_field_ids(), on_done=self._written)
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.run_worker(chosen_field(value), group="triage-edit", exit_on_error=False)
+
+        who = picks[0].name if len(picks) == 1 else f"{len(picks):,} marked entries"
+        self.app.push_screen(PickOne(f"Edit which field of {who}?", [(c.title, c.key) for c in columns]), chosen)
+
+    def action_board(self) -> None:
+        """``b``: the list as a board, one column per Status stage."""
+        from .board import BoardScreen
+
+        self.app.push_screen(BoardScreen(self.session, self.lst))
+
+    def _written(self, done: WriteDone) -> None:
+        """After a write of the marked rows: the marks are done with."""
+        if any(isinstance(e, EntryChanged) for e in done.effects):
+            self.table.clear_marks()
+        self.report()
+
+    # ---- rows changed anywhere in the app ------------------------------------------------------
+    def _changed(self, effect: object) -> None:
+        list_id = int(self.lst.id)
+        if isinstance(effect, EntryChanged) and effect.list_id == list_id:
+            self._apply(effect)
+        elif isinstance(effect, EntryAdded) and effect.list_id == list_id:
+            self.entries.entry_added()
+            self._show_added(effect.entry_id)
+        elif isinstance(effect, EntryRemoved) and effect.list_id == list_id:
+            self.entries.entry_added(-1)
+            self._drop({effect.entry_id})
+
+    def _apply(self, effect: EntryChanged) -> None:
+        """Redraw the entry's row in place with the values Affinity confirmed."""
+        row = self.table.loaded_row(effect.entry_id)
+        if row is None:
+            return
+        cells, styles, keys = list(row.cells), list(row.styles), list(row.sort_keys)
+        for index, column in enumerate(self.table.columns):
+            value = effect.values.get(column.key)
+            if value is None or index >= len(cells):
+                continue
+            shown = format_value(value, field_name=column.title)
+            cells[index], styles[index], keys[index] = shown.text, shown.style, shown.sort_key
+        self.table.replace_rows([replace(row, cells=tuple(cells), styles=tuple(styles), sort_keys=tuple(keys),
+                                         search_text=SEARCH_SEPARATOR.join(cells).casefold())])
+        if self.entries.still_matches(effect.snapshot) is False:
+            self._leaving.add(effect.entry_id)
+            self.notify(f"{effect.snapshot.name} no longer matches the filter: it leaves the table when you "
+                        "move on.", title="Filter", markup=False, timeout=6)
+        self.report()
+
+    @on(LazyTable.RowHighlighted, "#table")
+    def _moved(self, event: LazyTable.RowHighlighted) -> None:
+        leaving = {key for key in self._leaving if key != event.row.key}
+        if leaving:
+            self._leaving -= leaving
+            self._drop(leaving)
+
+    def _drop(self, keys: set[int]) -> None:
+        self.table.remove_rows(keys)
+        self.report()
+
+    @work(group="entries-added", exit_on_error=False)
+    async def _show_added(self, entry_id: int) -> None:
+        try:
+            row = await self.entries.row_for(entry_id)
+        except Exception as error:  # noqa: BLE001 - the count is still right; R shows the row
+            self.failed(error)
+            row = None
+        if row is not None and self.table.loaded_row(entry_id) is None:
+            self.table.append_rows([row])
+        self.report()
 
     def adopt(self, source: TableSource) -> None:
         if isinstance(source, EntriesSource):
             source.on_progress = self.report
 
-    # ---- the request budget: a filter read on this machine asks first --------------------------
+    # ---- the request budget: a filter read on your computer asks first --------------------------
     def use_query(self, source: TableSource) -> None:
         """A filter Affinity's search cannot answer reads every entry: say what it costs and ask."""
         cost = source.start_cost() if isinstance(source, EntriesSource) else None
@@ -70,7 +203,7 @@ class ListEntriesScreen(TableScreen):
             self.filter_bar.show_problem("Not run: Affinity's search cannot answer it, so every entry would be "
                                          "read. Add a condition on a list field (Status, Amount…) to narrow it.")
 
-        confirm_cost(self, "Filter on this machine?",
+        confirm_cost(self, "Filter on your computer?",
                      f"Affinity's search cannot answer this filter ({why}), so all {size}entries of "
                      f"{source.lst.name} would be read and checked here.", cost, answered,
                      yes="Read them all", no="Change the filter")
@@ -105,7 +238,7 @@ class ListEntriesScreen(TableScreen):
             else:
                 self.run_worker(self._stop(source), group="scan-stop", exit_on_error=False)
 
-        confirm_cost(self, "Keep filtering on this machine?",
+        confirm_cost(self, "Keep filtering on your computer?",
                      f"{why}\n{scanned:,}{of} entries read so far. The rest:", source.rest_of_scan_cost(),
                      answered, yes="Continue", no="Stop here")
 
@@ -133,14 +266,19 @@ class ListEntriesScreen(TableScreen):
             except Exception as error:  # noqa: BLE001
                 self.failed(error)
                 return
-        sheets = [v for v in views if v.type == "sheet"]
-        if not sheets:
-            self.notify(f"{lst.name} has no sheet views.", title="Saved views", markup=False)
+        openable = [v for v in views if v.type in ("sheet", "board")]
+        if not openable:
+            self.notify(f"{lst.name} has no sheet or board views.", title="Saved views", markup=False)
             return
-        choices = [("All entries (no view)", "")] + [(v.name, str(int(v.id))) for v in sheets]
+        boards = {str(int(v.id)) for v in openable if v.type == "board"}
+        choices = [("All entries (no view)", "")] + [(v.label, str(int(v.id))) for v in openable]
 
         def chosen(value: str | None) -> None:
-            if value is not None:
+            if value in boards:
+                from .board import BoardScreen
+
+                self.app.push_screen(BoardScreen(self.session, lst))
+            elif value is not None:
                 self.use(self.entries.with_view(int(value) if value else None))
 
         self.app.push_screen(PickOne(f"Saved views of {lst.name}", choices,
@@ -167,3 +305,8 @@ class ListEntriesScreen(TableScreen):
         row = event.row
         self.app.push_screen(DetailScreen(self.session, row.entity_type, row.entity_id, title=row.cells[0],
                                           list_id=int(self.lst.id), entry_id=row.key))
+
+
+def _name(row: Row) -> str:
+    """The entry's name as its row shows it."""
+    return row.cells[0] if row.cells else ""

@@ -1,4 +1,4 @@
-"""Reusable widgets: the pieces screens are built from (see design.md)."""
+"""Reusable widgets: the pieces screens are built from (see docs/architecture.md)."""
 
 from .lazy_table import LazyTable
 

@@ -3,8 +3,8 @@ the cells in view, styled from a style name.
 
 Why hand-made: a row is drawn as a few ``(text, style, cells)`` runs whose widths are already
 known, and cut to the view here rather than with ``Strip.crop``: that goes through rich's
-``Segment.split_cells``, whose 16,384-entry cache then held every row's text (~80,000 objects
-that each full garbage collection walked, ~60 ms). Each helper is a fast no-op for the common
+``Segment.split_cells``, whose 16,384-entry cache would then hold every row's text (~80,000
+objects that each full garbage collection walks, ~60 ms). Each helper is a fast no-op for the common
 case (printable ASCII that fits).
 """
 

@@ -4,10 +4,10 @@ Why: CPython's garbage collector untracks a tuple that holds only strings, numbe
 such tuples, so 100,000 loaded rows stored this way are never walked by a collection. ``Row``
 instances (like instances of any class) stay tracked, and every full collection walks them all:
 without a freeze, full collections reached 190 ms while 100,000 rows loaded (150 loop stalls
-over 50 ms; benchmarks/memory.py). The screens used to freeze them out of the
-collector with ``gc.freeze()`` after each page instead, which also froze whatever short-lived
-cycles were alive at that moment (Textual's ``Strip`` caches itself, a finished worker is a
-cycle), leaking them for good: 50 MB at 100,000 rows.
+over 50 ms; benchmarks/memory.py). Freezing them out of the collector with ``gc.freeze()``
+after each page instead would also freeze whatever short-lived cycles are alive at that moment
+(Textual's ``Strip`` caches itself, a finished worker is a cycle), leaking them for good: 50 MB
+at 100,000 rows.
 """
 
 from __future__ import annotations

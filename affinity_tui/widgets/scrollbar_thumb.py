@@ -5,7 +5,7 @@ the vertical scrollbar's virtual size three times per page, and a page down chan
 position, yet the thumb, drawn in eighths of a cell, mostly stays where it was. Textual repaints
 the scrollbar on every change of those reactives (~0.75 ms for a 37-line bar), and a repainted
 vertical bar makes the frame re-divide every line of the screen beside it; measured in
-benchmarks/key_latency.py, those frames were what keys waited behind.
+benchmarks/key_latency.py, those frames are what keys would wait behind.
 
 ``thumb`` repeats the arithmetic of Textual's ``ScrollBarRender.render_bar`` (8.x) to tell
 whether the drawing would differ; the reactives are then set without their repaint, and the bar

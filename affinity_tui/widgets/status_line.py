@@ -65,7 +65,7 @@ class StatusLine(Horizontal):
         self._latest = status
         # Only the line on the screen in view changes. A screen underneath that repaints makes
         # Textual repaint the whole top screen (every page of a list being browsed on top of
-        # the lists screen was a full-screen frame); it catches up when it is shown again.
+        # the lists screen would be a full-screen frame); it catches up when it is shown again.
         if self._in_view():
             self.budget = status
 
@@ -94,7 +94,7 @@ class StatusLine(Horizontal):
         """Show `text`; lay the screen out again only if the text's width changed.
 
         `Static.update` lays out the whole screen by default. The budget changes with every
-        response and the message with every page, so that was a full layout pass in the way of
+        response and the message with every page, so that would be a full layout pass in the way of
         the frames the keys wait for; "loaded 4,700 of 100,000" and "881/900" keep their width
         most of the time (and the message's width is the line's, whatever it says)."""
         width = text.cell_len

@@ -184,8 +184,9 @@ async def test_saved_views_apply_filters_server_side(client: AsyncAffinity, shar
     owners = next(f for f in store.list_fields(DEAL_PIPELINE_ID) if f.name == "Owners")
     expected = [e.id for e in store.list_entries(DEAL_PIPELINE_ID)
                 if store.current_user_id in (e.values.get(owners.id) or [])]
-    # affinity-sdk 2.0.6 has no async saved-view entries call (sdk-probe pitfall 7): the private
-    # HTTP client is the only async door, and it is what the app's data layer uses.
+    # affinity-sdk 2.0.6 has no async saved-view entries call (only the sync
+    # ListEntryService.from_saved_view): the private HTTP client is the only async door, and it
+    # is what the app's data layer uses (data/sdk_gaps.py).
     got: list[int] = []
     url: str | None = f"/lists/{DEAL_PIPELINE_ID}/saved-views/{view.id}/list-entries"
     data = await client._http.get(url, params={"limit": 100})

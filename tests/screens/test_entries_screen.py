@@ -303,7 +303,7 @@ async def test_sort_orders_the_loaded_rows_locally_without_a_request(app: Affini
         await load_everything(pilot, 300)  # so no page is left that sorting could ask for
         await pilot.press("g")
         emulator.log.clear()
-        await pilot.press("s")
+        await pilot.press("S")
         await until(pilot, lambda: isinstance(app.screen, PickOne))
         await pick(pilot, "Amount")
         await until(pilot, lambda: isinstance(app.screen, ListEntriesScreen))

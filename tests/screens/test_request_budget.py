@@ -1,5 +1,5 @@
 """The request-budget guard on the screens: a read that would cost more than ``ask_above``
-requests states its cost and waits for a yes (a filter read on this machine, known before it
+requests states its cost and waits for a yes (a filter read on your computer, known before it
 starts or met on the way; loading all; exporting all)."""
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ async def test_a_filter_the_search_cannot_answer_states_its_cost_before_anything
         before = entry_reads(emulator)
         await type_filter(pilot, 'name =~ "Blue"')
         asked = question(app)
-        assert "Filter on this machine?" in asked and "all 300 entries of Deal Pipeline" in asked
+        assert "Filter on your computer?" in asked and "all 300 entries of Deal Pipeline" in asked
         assert "≈ 3 requests" in asked
         assert entry_reads(emulator) == before and not any(r.path == SEARCH_PATH for r in emulator.log.entries)
         # No: nothing is sent, the filter stays in the bar with the reason.
@@ -62,7 +62,7 @@ async def test_a_filter_the_search_cannot_answer_states_its_cost_before_anything
         await settle(pilot)
         assert sorted(r.key for r in table_of(app).loaded_rows) == sorted(e.id for e in blue)
         assert entry_reads(emulator) == before + 3
-        assert "filtered on this machine" in status_text(app)
+        assert "filtered on your computer" in status_text(app)
 
 
 async def test_a_filter_the_search_answers_is_not_asked_about(app: AffinityApp, emulator: Emulator) -> None:
@@ -84,7 +84,7 @@ async def test_a_refused_search_stops_at_the_budget_and_asks_to_go_on(app: Affin
         await type_filter(pilot, 'Status = "Diligence"')  # the search can answer it, but refuses
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
         asked = question(app)
-        assert "Keep filtering on this machine?" in asked and "100 of 300 entries read so far" in asked
+        assert "Keep filtering on your computer?" in asked and "100 of 300 entries read so far" in asked
         assert "≈ 2 requests" in asked
         assert entry_reads(emulator) == before + 1
         await pilot.press("y")

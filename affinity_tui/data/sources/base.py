@@ -128,6 +128,7 @@ class TableSource:
 
     @property
     def failed_text(self) -> str:
+        """The status line when the first page could not be loaded."""
         return f"{self.title}: could not load"
 
     @property

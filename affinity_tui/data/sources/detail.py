@@ -84,7 +84,8 @@ class DetailSource:
         return self.kind != "opportunity"
 
     async def load_profile(self) -> EntityProfile:
-        """The entity's name and every field, grouped (one round trip)."""
+        """Name, emails or domains and every field value, grouped (one round trip); kept as
+        ``profile``."""
         entry = None
         if self.kind == "opportunity" and self.list_id is not None and self.entry_id is not None:
             known = self.session.lists.get(self.list_id)
@@ -107,12 +108,13 @@ class DetailSource:
                 opportunity=self._opportunity_details(client))
 
     async def load_notes(self) -> list[NoteView]:
+        """The newest notes, newest first, as plain text."""
         async with self.session.reading() as client:
             return await load_notes(client, self.kind, self.entity_id)  # type: ignore[arg-type]
 
     async def load_reminders(self) -> list[ReminderView]:
-        """The entity's reminders, owners named as far as the session knows them (one request;
-        `owner_names` fills in the rest)."""
+        """The reminders (overdue, then active, then completed), owners named as far as the session
+        knows them (one request; `owner_names` fills in the rest)."""
         async with self.session.reading() as client:
             return await load_reminders(client, self.kind, self.entity_id,  # type: ignore[arg-type]
                                         known_names=self.session.names, lookup_names=False)

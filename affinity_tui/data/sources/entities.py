@@ -113,7 +113,8 @@ class EntitySource(TableSource):
         return EntitySource(self.session, self.kind, chosen_field_ids=self.chosen_field_ids)
 
     def with_columns(self, field_ids: Sequence[str]) -> EntitySource:
-        """The same table with these columns, which are kept for the next visit too."""
+        """The same query with these fields as columns (ids from ``column_choices``), which are
+        kept for the next visit too."""
         ColumnChoices().remember(self.kind, list(field_ids))
         return EntitySource(self.session, self.kind, term=self.term, chosen_field_ids=field_ids)
 

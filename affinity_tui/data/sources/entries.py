@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from affinity.types import FieldType, ListId, SavedViewId
+from affinity.compare import normalize_value
+from affinity.types import FieldId, FieldType, ListEntryId, ListId, SavedViewId
 
 from ..column_prefs import ColumnChoices, list_table
 from ..costs import Cost, pages_for
@@ -27,7 +28,7 @@ from ..scan import ScanPaused, local_scan_reasons
 from ..fields import FieldSet
 from ..query import FilterProblem, completions, parse_filter
 from ..recent import RecentFilters
-from ..rows import Column, entry_columns, entry_rows, size_columns
+from ..rows import Column, Row, entry_columns, entry_rows, size_columns
 from ..together import together
 from .base import QueryProblem, TablePage, TableSource, rows_in_slices
 from .exporting import ExportBatch, ExportChoice, ExportOffer, entries_cost, entries_offer, read_entries
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from affinity.models.entities import FieldMetadata, ListEntryWithEntity
 
     from ..session import AffinitySession
+    from ..writes.entries import EntrySnapshot
 
 FILTER_HELP = 'e.g.  Status = "Diligence" & Amount > 1000000   ·   Owners = *   ·   Sector =~ "Fin"'
 VIEW_NOTE = "(filtered by Affinity · the view's sort not applied)"
@@ -77,11 +79,13 @@ class EntriesSource(TableSource):
         self._cursor: PageCursor[Any] | None = None
         self._unformatted: Page[Any] | None = None
         self._current_columns: tuple[Column, ...] | None = None
+        self._added = 0
         self.query_hint = f"Filter {lst.name}:  {FILTER_HELP}"
 
     # ---- what it is ------------------------------------------------------------------------
     @property
     def list_id(self) -> ListId:
+        """The list's id, typed for the SDK."""
         return ListId(int(self.lst.id))
 
     @property
@@ -124,7 +128,7 @@ class EntriesSource(TableSource):
 
     @property
     def fallback_message(self) -> str | None:
-        """Why the filter runs on this machine, in the user's words (once known)."""
+        """Why the filter runs in the app rather than in Affinity's search, in the user's words (once known)."""
         return self._cursor.fallback_message if isinstance(self._cursor, FilteredEntriesCursor) else None
 
     @property
@@ -142,12 +146,14 @@ class EntriesSource(TableSource):
             of = f" of {self.lst.size:,}" if cursor.local_fallback and self.lst.size else ""
             parts.append(f"scanned {cursor.scanned:,}{of} · matched {cursor.matched:,}")
             if cursor.local_fallback:
-                parts.append("filtered on this machine")
+                parts.append("filtered on your computer")
             if cursor.paused:
                 parts.append("paused")
             elif cursor.stopped:
                 parts.append("stopped (R starts again, x clears)")
         total = cursor.total if cursor is not None else None
+        if total is not None:
+            total += self._added
         if total is not None and not isinstance(cursor, FilteredEntriesCursor):
             parts.append(f"loaded {loaded:,} of {total:,}")
         else:
@@ -170,7 +176,8 @@ class EntriesSource(TableSource):
         return EntriesSource(self.session, self.lst, **options)
 
     async def prepare_query(self) -> None:
-        """Read the dropdown options the filter's values are checked against (once a session)."""
+        """Read the dropdown options the filter's values are checked against (once a session).
+        Never raises: ``with_query`` asks again and reports a failure."""
         try:
             await self._fields_with_options()
         except Exception:  # noqa: BLE001 - with_query asks again and reports the failure
@@ -185,7 +192,8 @@ class EntriesSource(TableSource):
         """The entries matching the filter ``text`` ("" clears it). A filter replaces a view.
 
         Field names, option values, dates and numbers are checked against the list's fields
-        first: a typo is refused here instead of making Affinity scan the whole list."""
+        first: a typo is refused here instead of making Affinity scan the whole list. Raises
+        ``UserFacingError`` when the fields cannot be read."""
         text = text.strip()
         if not text:
             return self._refined(filter_text=None)
@@ -193,7 +201,10 @@ class EntriesSource(TableSource):
         parsed = parse_filter(text, fields)
         if isinstance(parsed, FilterProblem):
             return QueryProblem(parsed.message, parsed.position)
-        self.recent.remember(int(self.lst.id), text)
+        try:
+            self.recent.remember(int(self.lst.id), text)
+        except OSError:  # a read-only state directory costs the history, not the filter
+            pass
         return self._refined(filter_text=text, view_id=None,
                              scan_reasons=local_scan_reasons(parsed.expression, fields))
 
@@ -294,7 +305,8 @@ class EntriesSource(TableSource):
         return self._refined(view_id=view_id, filter_text=None)
 
     def with_columns(self, field_ids: Sequence[str]) -> EntriesSource:
-        """The same query with these columns, which are kept for the next visit too."""
+        """The same query with these fields as columns (ids from ``column_choices``), which are
+        kept for the next visit too."""
         ColumnChoices().remember(list_table(int(self.lst.id)), list(field_ids))
         return self._refined(chosen_field_ids=list(field_ids))
 
@@ -413,6 +425,54 @@ class EntriesSource(TableSource):
         rows = await rows_in_slices(page.models, columns, entry_rows) if columns is not None else []
         self._unformatted = None
         return TablePage(rows, page.has_more)
+
+    # ---- rows changed by a write -------------------------------------------------------------
+    def filter_field_ids(self) -> list[str]:
+        """The fields the active filter tests (a write reads them along, to re-check the row);
+        empty without a filter or before the list's fields are known."""
+        fields = self.fields
+        if not self.filter_text or fields is None:
+            return []
+        parsed = parse_filter(self.filter_text, fields)
+        if isinstance(parsed, FilterProblem):
+            return []
+        found = (fields.named(name) for name in parsed.fields)
+        return [str(meta.id) for meta in found if meta is not None]
+
+    def still_matches(self, snapshot: EntrySnapshot) -> bool | None:
+        """Whether an entry, with the values a write just gave it, still passes the filter
+        (None: no filter, or the snapshot lacks a field the filter tests)."""
+        fields = self.fields
+        if not self.filter_text or fields is None:
+            return None
+        parsed = parse_filter(self.filter_text, fields)
+        if isinstance(parsed, FilterProblem):
+            return None
+        values: dict[str, Any] = {"name": snapshot.name}
+        for name in parsed.fields:
+            meta = fields.named(name)
+            state = snapshot.fields.get(str(meta.id)) if meta is not None else None
+            if state is None:
+                return None
+            values[state.name] = normalize_value(state.data)
+            values[name] = values[state.name]
+        return bool(parsed.expression.matches(values))
+
+    def entry_added(self, delta: int = 1) -> None:
+        """An entry was added to (or removed from, ``-1``) the list here: "of Y" follows."""
+        self._added += delta
+
+    async def row_for(self, entry_id: int) -> Row | None:
+        """One entry as a row of this table (a new entry, to show it): one read. Raises
+        ``UserFacingError``."""
+        columns = self._current_columns
+        if columns is None:
+            return None
+        ids = [c.key for c in columns if c.kind != "name"]
+        async with self.session.reading() as client:
+            entry = await client.lists.entries(self.list_id).get(
+                ListEntryId(entry_id), field_ids=[FieldId(i) if i.startswith("field-") else i for i in ids])  # type: ignore[misc]
+        return entry_rows([entry], columns)[0]
 
     def _progressed(self, scanned: int, matched: int) -> None:
         if self.on_progress is not None:

@@ -74,6 +74,7 @@ class ExportBatch:
 
 # ---- list entries ---------------------------------------------------------------------------------
 def entries_offer(source: EntriesSource, loaded: int, visible: Sequence[Column]) -> ExportOffer:
+    """What a list's entries can export: all rows, and all of its columns (but a saved view's)."""
     fields = source.fields
     every = None if fields is None or source.view_id is not None else \
         1 + len(fields.default_columns()) + len(fields.opt_in_columns())
@@ -100,7 +101,8 @@ def entries_cost(source: EntriesSource, choice: ExportChoice, loaded: int) -> Co
 
 async def read_entries(source: EntriesSource, choice: ExportChoice, loaded: int,
                        visible: Sequence[Column]) -> AsyncIterator[ExportBatch]:
-    """The records of the chosen export, a page at a time (the titles with each batch)."""
+    """The records of the chosen export, a page at a time (the titles with each batch). Raises
+    ``UserFacingError``."""
     session = source.session
     catalog = await session.catalog()
     async with session.reading():
@@ -131,6 +133,8 @@ async def read_entries(source: EntriesSource, choice: ExportChoice, loaded: int,
 
 # ---- people, companies, opportunities ---------------------------------------------------------------
 def entities_offer(source: EntitySource, loaded: int, visible: Sequence[Column]) -> ExportOffer:
+    """What People or Companies can export: the loaded rows, with all of the kind's columns
+    outside a search; Opportunities only as shown."""
     fields = source.fields
     every = None if fields is None or source.term or source.kind == "opportunity" else 2 + len(fields.fields)
     # A deal's pipeline and stage come from its list entry: only the loaded rows, as shown.
@@ -139,6 +143,7 @@ def entities_offer(source: EntitySource, loaded: int, visible: Sequence[Column])
 
 
 def entities_cost(source: EntitySource, choice: ExportChoice, loaded: int) -> Cost | None:
+    """The loaded rows read again: a request per 100 (None when nothing is read)."""
     if choice.from_table or choice.all_rows:
         return None
     return Cost.of(pages_for(loaded), source.session.rate.status)
@@ -146,6 +151,8 @@ def entities_cost(source: EntitySource, choice: ExportChoice, loaded: int) -> Co
 
 async def read_entities(source: EntitySource, choice: ExportChoice, loaded: int,
                         visible: Sequence[Column]) -> AsyncIterator[ExportBatch]:
+    """The records of the chosen export of People or Companies, a page at a time. Raises
+    ``UserFacingError``."""
     session = source.session
     catalog = await session.catalog()
     async with session.reading():

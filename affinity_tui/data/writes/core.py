@@ -68,6 +68,8 @@ class WriteAction:
     tell, ``landed``."""
 
     def change(self) -> Change:
+        """What it will change, for the confirm dialog, from what the action already holds (no
+        request)."""
         raise NotImplementedError
 
     async def send(self, client: AsyncAffinity) -> WriteDone:
@@ -115,6 +117,7 @@ class UndoOffer:
 
     @property
     def live(self) -> bool:
+        """True until ``until`` (``UNDO_SECONDS`` after the change)."""
         return time.monotonic() < self.until
 
 
@@ -133,6 +136,8 @@ class ChangeFeed:
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
     def publish(self, effects: tuple[object, ...]) -> None:
+        """Hand every effect to every listener. Never raises: a listener that raises is skipped
+        and the others still hear of the change."""
         for effect in effects:
             for listener in list(self._listeners):
                 try:

@@ -75,3 +75,29 @@ async def test_a_bad_filter_is_a_problem_and_sends_nothing(emulator: Emulator) -
     assert refined.filter_text == 'Status = "Closed Won"' and refined.narrowed
     assert refined.cleared().filter_text is None and not refined.cleared().narrowed
     await session.close()
+
+
+async def test_a_filter_affinity_cannot_answer_says_it_runs_on_your_computer(emulator: Emulator) -> None:
+    session, trips, lst = await deal_pipeline(emulator)
+    refined = await EntriesSource(session, lst).with_query('name =~ "Blue"')
+    assert isinstance(refined, EntriesSource)
+    page = await refined.first_page()
+    while not refined.exhausted:
+        page = await refined.next_page()
+    assert refined.filtered_locally
+    assert refined.fallback_message is not None
+    assert refined.fallback_message.startswith("Filtering on your computer:")
+    assert "filtered on your computer" in refined.counts(len(page.rows))
+    await session.close()
+
+
+async def test_a_filter_works_when_the_recent_filters_cannot_be_saved(emulator: Emulator, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from affinity_tui.data.recent import RecentFilters
+
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the state directory should be")
+    session, _trips, lst = await deal_pipeline(emulator)
+    source = EntriesSource(session, lst, recent=RecentFilters(blocked / "recent-filters.json"))
+    refined = await source.with_query('Status = "Diligence"')
+    assert isinstance(refined, EntriesSource) and refined.filter_text == 'Status = "Diligence"'
+    await session.close()
