@@ -176,12 +176,12 @@ def _place_to_note(url: str) -> Place | None:
 
 def _configured_app(args: argparse.Namespace, start: Place | None = None) -> AffinityApp | None:
     """The app on the user's tenant, or None after explaining on stderr what is missing."""
-    from .config import ConfigError, load_keymap, load_settings
+    from .config import ConfigError, load_budget, load_keymap, load_settings
     from .data.cache.settings import load_cache_settings
 
     try:
         settings = load_settings(dotenv=args.dotenv, profile=args.profile)
-        keymap = load_keymap()
+        keymap, ask_above = load_keymap(), load_budget()
         cache_settings = load_cache_settings()
     except ConfigError as error:  # includes MissingApiKey; messages never contain the key
         print(error, file=sys.stderr)
@@ -203,7 +203,9 @@ def _configured_app(args: argparse.Namespace, start: Place | None = None) -> Aff
     from .app import AffinityApp
     from .data import AffinitySession
 
-    return AffinityApp(AffinitySession(settings, cache=cache), keymap=keymap, start=place, resume=resume)
+    session = AffinitySession(settings, cache=cache)
+    session.ask_above = ask_above
+    return AffinityApp(session, keymap=keymap, start=place, resume=resume)
 
 
 def _first_queries(place: Place | None) -> list[tuple[str, int | None]]:
@@ -216,12 +218,21 @@ def _first_queries(place: Place | None) -> list[tuple[str, int | None]]:
     return [(key, place.row_key)] if key is not None else []
 
 
-def _demo_app(args: argparse.Namespace, start: Place | None = None) -> AffinityApp:
+def _demo_app(args: argparse.Namespace, start: Place | None = None) -> AffinityApp | None:
+    """The demo tenant, with the user's keymap and budget from the config file as for a real one."""
     from datetime import UTC, datetime
 
+    from .config import ConfigError, load_budget, load_keymap
+
+    try:
+        keymap, ask_above = load_keymap(), load_budget()
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return None
     from .app import demo_app
 
-    app = demo_app(seed=args.seed, scale=args.scale, now=datetime.now(UTC))
+    app = demo_app(seed=args.seed, scale=args.scale, now=datetime.now(UTC), keymap=keymap)
+    app.session.ask_above = ask_above
     app.start_place = start
     return app
 

@@ -18,6 +18,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.binding import BindingType
 from textual.reactive import reactive
 
@@ -26,6 +27,7 @@ from .drafts_commands import UnsentNotesCommands
 from .crash_report import redacted_traceback
 from .data import AffinitySession
 from .data.connectivity import UnreachableError
+from .data.ratelimits import RateLimitStatus
 from .data.resume import Place, ResumeStore
 from .data.session import TenantInfo
 from .keys import GLOBAL_BINDINGS
@@ -33,7 +35,7 @@ from .paths import styles_dir
 from .screens.entities import EntitiesScreen
 from .screens.help import HelpScreen
 from .screens.lists import ListsScreen
-from .screens.notices import notify_failure
+from .screens.notices import cut_for_notice, notify_failure
 from .screens.reminders import RemindersScreen
 from .screens.start import open_place, open_place_now, place_of, prepare_mode_screen
 from .screens.write_flow import perform
@@ -101,6 +103,7 @@ class AffinityApp(App[None]):
             self.call_later(self._connection_changed, online)
 
         self.session.connection.subscribe(heard)
+        self.session.rate.subscribe(self._answered)
         self.load_tenant()
         place = self.start_place
         if place is not None and not open_place_now(self, self.session, place) and (
@@ -115,6 +118,16 @@ class AffinityApp(App[None]):
         if not gc.isenabled():
             gc.freeze()
             gc.enable()
+
+    _tenant_unknown = False
+    """whoami failed: the next answer Affinity gives (``R``, any read) asks again."""
+
+    def _answered(self, status: RateLimitStatus) -> None:
+        """Affinity answered a request (the budget moved): if the start had failed, the header
+        comes back now instead of saying "not connected" after the connection is back."""
+        if self._tenant_unknown and self.session.tenant is None and not status.waiting_seconds:
+            self._tenant_unknown = False
+            self.call_later(self.load_tenant)
 
     @work(exclusive=True, group="tenant", exit_on_error=False)
     async def load_tenant(self) -> None:
@@ -132,6 +145,7 @@ class AffinityApp(App[None]):
                 await self.announce_unsent_notes()  # the cache stands in; the offline notice says why
                 return
             self.sub_title = "not connected"
+            self._tenant_unknown = True
             notify_failure(self, error)
             return
         self._show_tenant(me)
@@ -276,6 +290,14 @@ class AffinityApp(App[None]):
         self.session.undo = None
         perform(self.screen, self.session, offer.action)  # confirmed like any write
 
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification, cut to a few lines (``notices.cut_for_notice``): CRM text and
+        what the user typed can be any length. Markup is never cut (it could break in two)."""
+        if not markup:
+            message, title = cut_for_notice(message), cut_for_notice(title, lines=1, line_chars=120)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     # ---- help, crash reports, lifecycle ----------------------------------------------------
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -299,8 +321,10 @@ class AffinityApp(App[None]):
             self.panic(redacted_traceback(error, self.session.secrets))
 
 
-def demo_app(*, seed: int | None = None, scale: int | None = None, now: datetime | None = None) -> AffinityApp:
-    """The app on an in-process emulator of a demo tenant (``affinity-tui --demo``, snapshots)."""
+def demo_app(*, seed: int | None = None, scale: int | None = None, now: datetime | None = None,
+             keymap: dict[str, str] | None = None) -> AffinityApp:
+    """The app on an in-process emulator of a demo tenant (``affinity-tui --demo``, snapshots),
+    with ``keymap`` (the config file's) as for a real tenant."""
     from .emulator import Emulator, EmulatorConfig
 
     options: dict[str, object] = {"now": now, "defer_activity": True}
@@ -309,4 +333,4 @@ def demo_app(*, seed: int | None = None, scale: int | None = None, now: datetime
     if scale is not None:
         options["scale"] = scale
     emulator = Emulator(EmulatorConfig(**options))  # type: ignore[arg-type]
-    return AffinityApp(AffinitySession.for_emulator(emulator, clock=(lambda: now) if now else None))
+    return AffinityApp(AffinitySession.for_emulator(emulator, clock=(lambda: now) if now else None), keymap=keymap)

@@ -24,6 +24,7 @@ from affinity.types import ListId, TenantId, UserId
 
 from ..config import Secret, Settings
 from .connectivity import GATEWAY_STATUSES, Connectivity, UnreachableError, is_unreachable
+from .costs import DEFAULT_ASK_ABOVE
 from .errors import UserFacingError, translate
 from .fields import FieldCatalog, FieldSet
 from .ratelimits import RateLimitTracker
@@ -109,6 +110,9 @@ class AffinitySession:
         self.wait = RateWait(on_blocked=self.rate.blocked)
         """The wait Affinity asked for with a 429; no request is sent while it lasts."""
         self._catalog: FieldCatalog | None = None
+        self.ask_above = DEFAULT_ASK_ABOVE
+        """Reads estimated above this many requests state their cost and ask first
+        (``[budget] ask_above`` in config.toml; ``data/costs.py``)."""
 
     @classmethod
     def for_emulator(cls, emulator: EmulatedTenant, *, api_key: str | None = None,

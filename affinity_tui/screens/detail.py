@@ -1,18 +1,20 @@
 """One person, company or opportunity: every field value grouped by kind and by list, the lists
-it is on, its notes, reminders and recent interactions — with a cursor over the lines that can
-be acted on (a field, a list, a note).
+it is on, its related people, companies and opportunities, its notes, reminders and recent
+interactions — with a cursor over the lines that can be acted on (a field, a list, a related
+record, a note).
 
 Opened for one entity at a time (``enter`` on a row), so the expensive reads happen only for
 the entity in focus. The parts load at once (``DetailSource``) and fill in as they arrive; a
 part that fails says so in place, and the others still show. ``j``/``k`` move between the lines
-that can be acted on, ``enter`` opens (a list) or unfolds (a long note), and other features bind
+that can be acted on, ``enter`` opens (a list, a related record: ``escape`` comes back) or
+unfolds (a long note), and other features bind
 their keys to what is under the cursor (``focused_item``). Everything shown is CRM data and is
 rendered as plain ``Text`` (never markup).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -21,6 +23,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.timer import Timer
 from textual.widgets import Header, Static
 
 from ..data.cursors import EntityKind
@@ -34,11 +37,14 @@ from ..data.sources import DetailSource, EntriesSource, ListSummary
 from ..widgets.detail_items import DetailBody, Line, Section
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
+from ..data.related import RelatedRecord
 from .notices import notify_failure
+from .part_wait import AUTO_RESUME_SECONDS, rate_limit_wait, wait_then_reload, waiting_text
 from .record_actions import RecordActions
+from .related_lines import related_lines
 
 STATUS_STYLES = {"overdue": "bold red", "active": "yellow", "completed": "dim"}
-SECTIONS = ("fields", "lists", "notes", "reminders", "interactions")
+SECTIONS = ("fields", "lists", "related", "notes", "reminders", "interactions")
 NOTE_FOLD_LINES = 8
 """A note longer than this shows its first lines; ``enter`` unfolds it."""
 NAME_WIDTH_MAX = 32
@@ -88,6 +94,8 @@ class DetailScreen(RecordActions):
         self.show_empty = False
         self.unfolded: set[int] = set()
         """Notes shown whole."""
+        self._waits: dict[str, Timer] = {}
+        """Parts waiting out Affinity's rate limit before they load again."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -113,8 +121,8 @@ class DetailScreen(RecordActions):
         return self.section(name).text()
 
     def focused_item(self) -> object | None:
-        """What the cursor is on: a `FieldItem`, a `ListMembership`, a `NoteView`, a
-        `ReminderView`, … (None before anything selectable has loaded)."""
+        """What the cursor is on: a `FieldItem`, a `ListMembership`, a `RelatedRecord`, a
+        `NoteView`, a `ReminderView`, … (None before anything selectable has loaded)."""
         return self.body.focused
 
     async def on_mount(self) -> None:
@@ -136,7 +144,12 @@ class DetailScreen(RecordActions):
             if name != "interactions" or self.source.has_interactions:
                 await self._fill(name, Text(f"{name.capitalize()}: loading…", style="dim"))
         self._say(f"Loading {self.entity_title or self.kind}…")
+        for timer in self._waits.values():
+            timer.stop()
+        self._waits.clear()
+        self.source.start()
         self.load_profile()
+        self.load_related()
         self.load_notes()
         self.load_reminders()
         self.load_interactions()
@@ -157,7 +170,7 @@ class DetailScreen(RecordActions):
         except Exception as error:  # noqa: BLE001
             notify_failure(self, error)
             if not shown:
-                await self._fill("fields", _failed("Fields", error))
+                await self._part_failed("fields", "Fields", error, self.load_profile)
                 await self._fill("lists", None)
             self._say_freshness()
             return
@@ -170,6 +183,19 @@ class DetailScreen(RecordActions):
         age = self.source.freshness_text()
         self._say(f"{self.source.kind_word} {self.entity_id}" + (f" · {age}" if age else ""))
 
+    @work(exclusive=True, group="detail-related", exit_on_error=False)
+    async def load_related(self) -> None:
+        """Related people, companies and opportunities (screens/related_lines.py)."""
+        shown = False
+        try:
+            async for related in self.source.related_versions():
+                await self._fill("related", *related_lines(related))
+                shown = True
+                self._say_freshness()
+        except Exception as error:  # noqa: BLE001
+            if not shown:
+                await self._part_failed("related", "Related", error, self.load_related)
+
     @work(exclusive=True, group="detail-notes", exit_on_error=False)
     async def load_notes(self) -> None:
         shown = False
@@ -181,7 +207,7 @@ class DetailScreen(RecordActions):
                 self._say_freshness()
         except Exception as error:  # noqa: BLE001
             if not shown:
-                await self._fill("notes", _failed("Notes", error))
+                await self._part_failed("notes", "Notes", error, self.load_notes)
             return
 
     async def show_notes(self) -> None:
@@ -200,7 +226,7 @@ class DetailScreen(RecordActions):
                 self._say_freshness()
         except Exception as error:  # noqa: BLE001
             if not shown:
-                await self._fill("reminders", _failed("Reminders", error))
+                await self._part_failed("reminders", "Reminders", error, self.load_reminders)
             return
         if self.reminders is None:
             return
@@ -229,7 +255,25 @@ class DetailScreen(RecordActions):
                 self._say_freshness()
         except Exception as error:  # noqa: BLE001
             if not shown:
-                await self._fill("interactions", _failed("Recent interactions", error))
+                await self._part_failed("interactions", "Recent interactions", error, self.load_interactions)
+
+    async def _part_failed(self, name: str, title: str, error: BaseException, reload: Callable[[], object]) -> None:
+        """A part that failed says why in place; refused by the rate limit, it counts the wait
+        down and loads again by itself (screens/part_wait.py)."""
+        waits = self._waits
+        if (old := waits.pop(name, None)) is not None:
+            old.stop()
+        wait = rate_limit_wait(error)
+        if wait is None or wait > AUTO_RESUME_SECONDS:
+            await self._fill(name, _failed(title, error))
+            return
+        await self._fill(name, waiting_text(title, wait))
+        self._say(f"Affinity's rate limit: waiting {round(wait)}s, then loading again")
+
+        async def show(left: float) -> None:
+            await self._fill(name, waiting_text(title, left))
+
+        waits[name] = wait_then_reload(self, wait, show, reload)
 
     # ---- rendering -------------------------------------------------------------------------
     def _show_title(self) -> None:
@@ -275,6 +319,16 @@ class DetailScreen(RecordActions):
             await self.show_notes()
         elif isinstance(item, ListMembership):
             self._open_list(item)
+        elif isinstance(item, RelatedRecord):
+            self._open_related(item)
+
+    def _open_related(self, record: RelatedRecord) -> None:
+        """Its detail on top (``escape`` comes back here); a deal found on its list opens by its entry."""
+        entry = next((h for h in record.holdings if h.entry_id is not None), None) \
+            if record.kind == "opportunity" else None
+        self.app.push_screen(DetailScreen(self.session, record.kind, record.entity_id, title=record.name,
+                                          list_id=entry.list_id if entry else None,
+                                          entry_id=entry.entry_id if entry else None))
 
     def _open_list(self, membership: ListMembership) -> None:
         from .entries import ListEntriesScreen

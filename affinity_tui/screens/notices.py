@@ -40,3 +40,22 @@ def notify_failure(node: DOMNode, error: BaseException) -> None:
         return
     recent[(title, message)] = now
     node.app.notify(message, title=title, severity="error", timeout=ERROR_SECONDS, markup=False)
+
+
+NOTICE_CHARS = 320
+"""Longest notification text shown (a pasted page would otherwise fill the screen)."""
+NOTICE_LINES = 6
+NOTICE_LINE_CHARS = 160
+
+
+def cut_for_notice(text: str, *, chars: int = NOTICE_CHARS, lines: int = NOTICE_LINES,
+                   line_chars: int = NOTICE_LINE_CHARS) -> str:
+    """``text`` short enough for a notification: at most ``lines`` lines of ``line_chars``
+    characters, ``chars`` in all, each cut marked with an ellipsis."""
+    kept = []
+    for line in text.splitlines()[:lines]:
+        kept.append(line if len(line) <= line_chars else line[: line_chars - 1] + "…")
+    if len(text.splitlines()) > lines:
+        kept[-1] = kept[-1].rstrip("…") + "…"
+    out = "\n".join(kept)
+    return out if len(out) <= chars else out[: chars - 1] + "…"

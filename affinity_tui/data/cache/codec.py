@@ -218,13 +218,14 @@ def _adapter(kind: str) -> Any:
     from pydantic import TypeAdapter
 
     from ..detail import EntityProfile, InteractionView, NoteView, ReminderView
+    from ..related import Related
 
     types: dict[str, Any] = {"profile": EntityProfile, "notes": list[NoteView], "reminders": list[ReminderView],
-                             "interactions": list[InteractionView]}
+                             "interactions": list[InteractionView], "related": Related}
     return TypeAdapter(types[kind])
 
 
-DETAIL_PARTS = ("profile", "notes", "reminders", "interactions")
+DETAIL_PARTS = ("profile", "notes", "reminders", "interactions", "related")
 
 
 def encode_detail(part: str, value: Any) -> bytes:

@@ -22,7 +22,7 @@ from ..cursors import EntityKind
 from ..cache.tenant_cache import seen_in_rows
 from ..errors import UserFacingError
 from ..fields import EMPTY_FIELDS, FieldSet
-from ..rows import Column, size_columns
+from ..rows import Column, Row, size_columns
 from ..search import local_matches, seen_rows
 from .base import TablePage
 from .cached_pages import CachedPages, CachedPosition
@@ -51,6 +51,10 @@ class LocalFirstSearch(CachedPages):
         raise NotImplementedError
 
     def _column_list(self, fields: FieldSet) -> list[Column]:
+        raise NotImplementedError
+
+    async def fill_in(self, on_rows: Callable[[list[Row]], None]) -> None:
+        """The search results' column values (the source's own)."""
         raise NotImplementedError
 
     def typing(self, text: str) -> Any:
@@ -108,6 +112,8 @@ class LocalFirstSearch(CachedPages):
         state["shown"] = {row.key for row in merged}
         self._columns = tuple(size_columns(columns, merged)) if merged else tuple(columns)
         on_revision(Revision(columns=self._columns, rows=merged, has_more=page.has_more))
+        # Affinity's results carry no field values: the source fills their cells (one batch read).
+        await self.fill_in(lambda rows: on_revision(Revision(changed=rows)))
 
     async def next_page(self) -> TablePage:
         """Affinity's next page of results, without rows already shown. Raises ``UserFacingError``."""
