@@ -200,11 +200,13 @@ def _configured_app(args: argparse.Namespace, start: Place | None = None) -> Aff
     resume = None if place is not None and place.note else store  # one note is not where to come back to
     if cache is not None:
         cache.prefetch(_first_queries(place))
-    from .app import AffinityApp
     from .data import AffinitySession
 
     session = AffinitySession(settings, cache=cache)
+    session.prepare()  # the HTTP transport is built while the UI is imported
     session.ask_above = ask_above
+    from .app import AffinityApp
+
     return AffinityApp(session, keymap=keymap, start=place, resume=resume)
 
 

@@ -137,7 +137,8 @@ class AffinityApp(App[None]):
         cached = await self.session.cached_tenant()
         if cached is not None:
             self._show_tenant(cached[0])
-            await self.session.first_paint()
+        if cached is not None or self.start_place is not None:
+            await self.session.first_paint()  # what a start opens goes first
         try:
             me = await self.session.whoami()
         except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash

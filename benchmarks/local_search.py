@@ -78,8 +78,10 @@ async def one_run(emu: Served, cache_dir: Path) -> dict[str, Any]:
     set_rows = LazyTable.set_rows
 
     def timed_set_rows(self: LazyTable, rows: Any) -> None:
+        rows = list(rows)
         set_rows(self, rows)
-        set_at.append(time.perf_counter())
+        if rows:  # (a new source first clears the table)
+            set_at.append(time.perf_counter())
 
     LazyTable.set_rows = timed_set_rows  # type: ignore[method-assign]
     settings = emu.settings()

@@ -66,7 +66,7 @@ def run(scales: list[int], runs: int, load_runs: int, log: Any) -> dict[str, Any
             r["cli"] = cli_peer.measure(scale, runs, emu, open_seconds=r["open"]["median"])
             r["cold"] = cold_start.measure_configured(scale, runs, emu)
             log(f"scale {scale:,}: the cache: warm start, open URL, a second session, {runs} runs…")
-            r["warm"] = warm_start.measure(scale, runs, emu, imports=results["demo"]["textual_sdk"])
+            r["warm"] = warm_start.measure(scale, runs, emu)
             r["open_url"] = open_url.measure(scale, runs, emu)
             r["revisit"] = revisit.measure(scale, emu)
             log(f"scale {scale:,}: cache size and memory with the cache, {load_runs} runs…")

@@ -15,8 +15,8 @@ Pipeline at the given scale in its own process (``served``):
    logged before that moment (server clock, same machine) counts as "before the first paint".
 
 ``imports``: ``python -c "import textual.app, textual.widgets, affinity"`` with the collector
-paused as ``affinity-tui`` does (``cold_start.IMPORTS``). Medians of runs. Our modules are
-byte-compiled first, as ``pip install`` leaves them.
+paused as ``affinity-tui`` does (``cold_start.IMPORTS``), timed between the runs. Medians of
+runs. Our modules are byte-compiled first, as ``pip install`` leaves them.
 
 Targets: warm ≤ 1.15 × imports; 0 requests before the first paint.
 """
@@ -88,10 +88,13 @@ def measure(scale: int, runs: int, emu: Served | None = None, imports: float | N
     if emu is None:
         with served(scale) as emu:
             return measure(scale, runs, emu, imports)
-    if imports is None:
-        imports = median([time_python(IMPORTS["textual+sdk"]) for _ in range(runs)])
     name = first_entry_name(emu)
-    results = [one_run(emu, name) for _ in range(runs)]
+    results, timed = [], []
+    for _ in range(runs):  # interleaved: a machine whose speed drifts is compared with itself
+        timed.append(time_python(IMPORTS["textual+sdk"]))
+        results.append(one_run(emu, name))
+    if imports is None:
+        imports = median(timed)
     warm = median([r["warm"] for r in results])
     return {"scale": scale, "imports": imports, "cold": median([r["cold"] for r in results]), "warm": warm,
             "ratio": warm / imports, "warm_requests_before_paint": max(r["warm_requests_before_paint"] for r in results),

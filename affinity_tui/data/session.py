@@ -9,6 +9,8 @@ and still bind to the loop that uses it (an SDK client breaks across loops).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
@@ -104,6 +106,7 @@ class AffinitySession:
         self._client: AsyncAffinity | None = None
         self._writer: AsyncAffinity | None = None
         self._opening: asyncio.Lock | None = None
+        self._prepared: concurrent.futures.Future[httpx.AsyncHTTPTransport] | None = None
         self._closed = False
         self.rate = RateLimitTracker()
         """Rate-limit budgets, updated after every response (the footer subscribes)."""
@@ -338,10 +341,29 @@ class AffinitySession:
         if isinstance(event, ResponseHeadersReceived) and event.status_code not in GATEWAY_STATUSES:
             self.connection.reached()
 
+    def prepare(self) -> None:
+        """Start building the real HTTP transport on a thread of its own, now: its SSL context
+        (~35 ms, which leaves the interpreter free meanwhile) is then ready when the first request
+        goes, instead of delaying it (``affinity-tui`` calls this before importing the UI)."""
+        if self._transport is None and self._prepared is None:
+            self._prepared = concurrent.futures.Future()
+            prepared = self._prepared
+
+            def build() -> None:
+                try:
+                    prepared.set_result(_network_transport())
+                except BaseException as error:  # noqa: BLE001 - handed to whoever awaits it
+                    prepared.set_exception(error)
+
+            threading.Thread(target=build, name="affinity-tui-transport", daemon=True).start()
+
     async def _inner_transport(self) -> httpx.AsyncBaseTransport:
         """The given transport (the emulator's), else a real one built off the loop."""
         if self._transport is not None:
             return self._transport
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None:
+            return await asyncio.wrap_future(prepared)
         return await asyncio.to_thread(_network_transport)
 
     async def _open(self) -> AsyncAffinity:

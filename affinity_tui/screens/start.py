@@ -86,6 +86,9 @@ async def open_place(app: App[Any], session: AffinitySession, place: Place) -> N
             await compose_note_then_exit(app, session)
     except Exception as error:  # noqa: BLE001 - a place that cannot be opened is not a crash
         notify_failure(app.screen, error)
+    finally:
+        if len(app.screen_stack) == 1:  # nothing opened on top: the screen underneath goes on
+            session.painted.set()
 
 
 RECORD_WAIT_SECONDS = 20.0
@@ -122,6 +125,8 @@ def prepare_mode_screen(screen: TableScreen, place: Place | None, mode: str) -> 
     """Before ``screen`` (the bottom of ``mode``) mounts: the row and search ``place`` left it on."""
     if place is None:
         return screen
+    if place.mode == mode and (place.list_id is not None or place.list_by_name or place.detail is not None):
+        screen.under_start = True
     key = restore_key_for(place, mode)
     if isinstance(screen, EntitiesScreen) and place.mode == mode and place.search:
         screen.source = screen.entities.searching(place.search)

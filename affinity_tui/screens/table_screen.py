@@ -65,6 +65,9 @@ class TableScreen(RecordActions):
         Binding("r", "new_reminder", "Reminder", id="screen.reminder"),
     ]
 
+    under_start = False
+    """True for the screen a start opens another one on top of: it loads after that one's paint."""
+
     names_source_in_header = True
     """False where the header keeps the app's subtitle (the signed-in user) instead."""
 
@@ -156,6 +159,9 @@ class TableScreen(RecordActions):
         if self.names_source_in_header:
             self.sub_title = source.title
         self.say(source.loading_text)
+        if (self.app.screen is not self or self.under_start) and not self.session.painted.is_set():
+            # Under the screen a start opens on top (a resumed list, a link): that one first.
+            await self.session.first_paint()
         try:
             page = await source.first_page()
         except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash

@@ -254,7 +254,7 @@ class TenantCache:
 
     async def _remembered(self, key: tuple[Any, ...]) -> tuple[bool, Any]:
         """(True, value) when ``prefetch`` read it (once for pages, until written for metadata)."""
-        if self._prefetched is None or self._closed:
+        if self._prefetched is None or self._closed or (self._located.done() and self._file is None):
             return False, None
         if not self._prefetched.done():
             await asyncio.wrap_future(self._prefetched)
@@ -266,8 +266,8 @@ class TenantCache:
         self._memo.pop(key, None)
 
     async def _read(self, work: Callable[[CacheFile], T]) -> T | None:
-        if self._closed:
-            return None
+        if self._closed or (self._located.done() and self._file is None):
+            return None  # no file for this key (yet): nothing to wait for
         await asyncio.wrap_future(self._located)
         if self._file is None:
             return None

@@ -383,12 +383,14 @@ class EntriesSource(CachedPages, TableSource):
         return entries_cache_key(int(self.lst.id), self.view_id, self.filter_text, self.chosen_field_ids)
 
     async def _cursor_at(self, client: AsyncAffinity, position: str | None) -> PageCursor[Any]:
+        # The size as the lists say it, else as the cache kept it: no request just to count.
+        total = self.lst.size if self.lst.size is not None else getattr(self._cursor, "total", None)
         if self.view_id is not None:
             cursor: PageCursor[Any] = SavedViewCursor(client, self.list_id, SavedViewId(self.view_id))
         elif self.chosen_field_ids is not None:
-            cursor = EntriesCursor(client, self.list_id, self.chosen_field_ids, known_total=self.lst.size)
+            cursor = EntriesCursor(client, self.list_id, self.chosen_field_ids, known_total=total)
         else:
-            cursor = EntriesCursor(client, self.list_id, field_types=DEFAULT_FIELD_TYPES, known_total=self.lst.size)
+            cursor = EntriesCursor(client, self.list_id, field_types=DEFAULT_FIELD_TYPES, known_total=total)
         if isinstance(cursor, EntriesCursor | SavedViewCursor):
             cursor.resume_from(position)
         return cursor
