@@ -27,7 +27,7 @@ from .paths import styles_dir
 from .screens.entities import EntitiesScreen
 from .screens.help import HelpScreen
 from .screens.lists import ListsScreen
-from .screens.notices import notify_failure
+from .screens.notices import AUTO_RESUME_SECONDS, notify_failure, resume_delay
 from .screens.write_flow import perform
 from .widgets.confirm import ConfirmScreen
 
@@ -82,7 +82,10 @@ class AffinityApp(App[None]):
             me = await self.session.whoami()
         except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash
             self.sub_title = "not connected"
-            notify_failure(self, error)
+            wait = resume_delay(error, AUTO_RESUME_SECONDS)
+            if wait is not None:  # asked again by itself after a rate-limit wait; else on R
+                self.set_timer(wait + 0.25, self.load_tenant)
+            notify_failure(self, error, resumes_in=wait)
             return
         self.title = me.tenant_name
         self.sub_title = f"{me.user_name} <{me.user_email}>" if me.user_email else me.user_name

@@ -12,7 +12,7 @@ rendered as plain ``Text`` (never markup).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -32,13 +32,17 @@ from ..data.session import AffinitySession
 from ..data.sources import DetailSource, EntriesSource, ListSummary
 from ..widgets.detail_items import DetailBody, Line, Section
 from ..widgets.status_line import StatusLine
-from .notices import notify_failure
+from .connection import reconnect
+from .notices import AUTO_RESUME_SECONDS, notify_failure, resume_delay
 from .record_actions import RecordActions
 
 STATUS_STYLES = {"overdue": "bold red", "active": "yellow", "completed": "dim"}
 SECTIONS = ("fields", "lists", "notes", "reminders", "interactions")
 NOTE_FOLD_LINES = 8
 """A note longer than this shows its first lines; ``enter`` unfolds it."""
+NOTE_FOLD_CHARS = 800
+"""A note with more characters than this (ten lines of a wide screen) is folded too, however
+few lines it has: one 10,000-character line would otherwise fill the screen many times over."""
 NAME_WIDTH_MAX = 32
 
 
@@ -80,6 +84,7 @@ class DetailScreen(RecordActions):
         self.profile: EntityProfile | None = None
         self.notes: list[NoteView] | None = None
         self.reminders: list[ReminderView] | None = None
+        self.interactions: list[InteractionView] | None = None
         self.show_empty = False
         self.unfolded: set[int] = set()
         """Notes shown whole."""
@@ -126,8 +131,11 @@ class DetailScreen(RecordActions):
 
     # ---- loading ---------------------------------------------------------------------------
     async def load_all(self) -> None:
+        """Read every part again; a part already shown stays until its new answer arrives."""
+        shown = {"fields": self.profile, "lists": self.profile, "notes": self.notes,
+                 "reminders": self.reminders, "interactions": self.interactions}
         for name in SECTIONS:
-            if name != "interactions" or self.source.has_interactions:
+            if (name != "interactions" or self.source.has_interactions) and shown[name] is None:
                 await self._fill(name, Text(f"{name.capitalize()}: loading…", style="dim"))
         self._say(f"Loading {self.entity_title or self.kind}…")
         self.load_profile()
@@ -135,14 +143,27 @@ class DetailScreen(RecordActions):
         self.load_reminders()
         self.load_interactions()
 
+    async def _part_failed(self, name: str, title: str, error: BaseException, shown: object,
+                           retry: Callable[[], object], *, notify: bool = False) -> None:
+        """A part could not be read: say so in its place (or, when it was shown before, keep it
+        and say so in a notification); after a short rate-limit wait it is read again by itself."""
+        wait = resume_delay(error, AUTO_RESUME_SECONDS)
+        if wait is not None:
+            self.set_timer(wait + 0.25, retry)
+        if shown is not None or notify or wait is not None:
+            notify_failure(self, error, resumes_in=wait)
+        if shown is None:
+            await self._fill(name, _failed(title, error, resumes=wait is not None))
+
     @work(exclusive=True, group="detail-profile", exit_on_error=False)
     async def load_profile(self) -> None:
         try:
             profile = await self.source.load_profile()
         except Exception as error:  # noqa: BLE001
-            notify_failure(self, error)
-            await self._fill("fields", _failed("Fields", error))
-            await self._fill("lists", None)
+            await self._part_failed("fields", "Fields", error, self.profile, self.load_profile, notify=True)
+            if self.profile is None:
+                await self._fill("lists", _failed("Lists", error, resumes=resume_delay(error, AUTO_RESUME_SECONDS)
+                                                  is not None))
             return
         self.profile = profile
         self.entity_title = profile.name or self.entity_title
@@ -157,7 +178,7 @@ class DetailScreen(RecordActions):
         try:
             self.notes = await self.source.load_notes()
         except Exception as error:  # noqa: BLE001
-            await self._fill("notes", _failed("Notes", error))
+            await self._part_failed("notes", "Notes", error, self.notes, self.load_notes)
             return
         await self.show_notes()
 
@@ -171,7 +192,7 @@ class DetailScreen(RecordActions):
         try:
             self.reminders = await self.source.load_reminders()
         except Exception as error:  # noqa: BLE001
-            await self._fill("reminders", _failed("Reminders", error))
+            await self._part_failed("reminders", "Reminders", error, self.reminders, self.load_reminders)
             return
         await self.show_reminders()
         try:  # owners the session could not name yet: one more request, then only their cells
@@ -194,8 +215,10 @@ class DetailScreen(RecordActions):
         try:
             items = await self.source.load_interactions()
         except Exception as error:  # noqa: BLE001
-            await self._fill("interactions", _failed("Recent interactions", error))
+            await self._part_failed("interactions", "Recent interactions", error, self.interactions,
+                                    self.load_interactions)
             return
+        self.interactions = items
         await self._fill("interactions", *_interactions_lines(items))
 
     # ---- rendering -------------------------------------------------------------------------
@@ -219,6 +242,7 @@ class DetailScreen(RecordActions):
         self.app.pop_screen()
 
     async def action_refresh(self) -> None:
+        reconnect(self.app, self.session)
         await self.load_all()
 
     def action_move(self, step: int) -> None:
@@ -325,9 +349,10 @@ def _heading(title: str, note: str = "") -> Text:
     return Text.assemble((title, "bold underline"), (f"  {note}" if note else "", "dim"))
 
 
-def _failed(title: str, error: BaseException) -> Text:
+def _failed(title: str, error: BaseException, *, resumes: bool = False) -> Text:
     reason = getattr(error, "title", None) or "could not load"
-    return Text.assemble((title, "bold underline"), (f"  {reason} (R tries again)", "red"))
+    again = "read again by itself after the wait" if resumes else "R tries again"
+    return Text.assemble((title, "bold underline"), (f"  {reason} ({again})", "red"))
 
 
 def _field_lines(profile: EntityProfile, *, show_empty: bool) -> list[Line]:
@@ -367,14 +392,24 @@ def _notes_lines(notes: Sequence[NoteView], unfolded: set[int]) -> tuple[Text, l
     for note in notes:
         head = Text.assemble((note.created, "bold"), "  ", (note.creator_name, "cyan"),
                              (" (edited)" if note.edited else "", "dim"))
-        body_lines = note.text.splitlines() or [""]
-        folded = len(body_lines) > NOTE_FOLD_LINES and int(note.id) not in unfolded
-        shown = "\n".join(body_lines[:NOTE_FOLD_LINES]) if folded else note.text
-        parts: list[RenderableType] = [head, Text(shown)]
-        if folded:
-            parts.append(Text(f"… {len(body_lines) - NOTE_FOLD_LINES} more lines (enter unfolds)", style="dim italic"))
+        parts: list[RenderableType] = [head, *_note_body(note.text, folded=int(note.id) not in unfolded)]
         lines.append(Line(Group(*parts, Text("")), note))
     return _heading("Notes", f"{len(notes)} newest first"), lines
+
+
+def _note_body(text: str, *, folded: bool) -> list[RenderableType]:
+    """A note's text; a long one (more than ``NOTE_FOLD_LINES`` lines, or one line of thousands
+    of characters) folded to its start, with how much more there is."""
+    lines = text.splitlines() or [""]
+    if not folded or (len(lines) <= NOTE_FOLD_LINES and len(text) <= NOTE_FOLD_CHARS):
+        return [Text(text)]
+    shown = "\n".join(lines[:NOTE_FOLD_LINES])
+    if len(shown) > NOTE_FOLD_CHARS:
+        shown = shown[:NOTE_FOLD_CHARS]
+        more = f"{len(text) - len(shown):,} more characters"
+    else:
+        more = f"{len(lines) - NOTE_FOLD_LINES:,} more lines"
+    return [Text(shown), Text(f"… {more} (enter unfolds)", style="dim italic")]
 
 
 def _reminders_lines(reminders: Sequence[ReminderView], session: AffinitySession) -> tuple[Text, list[Line]]:

@@ -12,6 +12,7 @@ from ..data.session import AffinitySession
 from ..data.sources import EntriesSource, ListsSource, ListSummary
 from ..widgets.lazy_table import LazyTable
 from ..widgets.pickers import PickOne
+from .connection import reconnect
 from .table_screen import TableScreen
 
 
@@ -37,6 +38,7 @@ class ListsScreen(TableScreen):
         self.table.empty_text = "This Affinity user cannot see any lists yet."
 
     def action_refresh(self) -> None:
+        reconnect(self.app, self.session)
         self.use(ListsSource(self.session, refresh=True))
 
     @on(LazyTable.RowSelected, "#table")

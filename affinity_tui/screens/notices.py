@@ -15,16 +15,34 @@ from textual.dom import DOMNode
 from ..data import UserFacingError
 
 ERROR_SECONDS = 12.0
+AUTO_RESUME_SECONDS = 120
+"""A load refused by Affinity's rate limit starts again by itself after a wait this short; after
+a longer one the notification says how long, and R starts it."""
 _shown: WeakKeyDictionary[App[object], dict[tuple[str, str], float]] = WeakKeyDictionary()
 
 
-def notify_failure(node: DOMNode, error: BaseException) -> None:
+def resume_delay(error: BaseException, limit: float) -> float | None:
+    """Seconds after which a load refused by Affinity's rate limit may start again by itself:
+    the wait Affinity asked for, when it is no longer than ``limit``; else None."""
+    wait = getattr(error, "retry_after", None)
+    if isinstance(wait, int | float) and not isinstance(wait, bool) and 0 < wait <= limit:
+        return float(wait)
+    return None
+
+
+def notify_failure(node: DOMNode, error: BaseException, *, resumes_in: float | None = None) -> None:
     """Show ``error`` as an error notification; unexpected errors are logged, not shown raw.
+    ``resumes_in``: the load starts again by itself after that many seconds, and the
+    notification says so instead of asking for R.
 
     The same failure reported by several loads at once (a refused key fails every request)
     is shown once while its notification is still on screen.
     """
-    if isinstance(error, UserFacingError):
+    if isinstance(error, UserFacingError) and resumes_in is not None:
+        title = error.title
+        message = (f"Nothing is sent meanwhile: it continues by itself in {_seconds(resumes_in)} "
+                   "(the status line counts down; R tries sooner).")
+    elif isinstance(error, UserFacingError):
         title, message = error.title, error.what_to_do
     else:  # a bug in affinity-tui itself; its message is not shown: it could quote anything
         node.log.error(f"unexpected {type(error).__name__} in {node!r}")
@@ -36,3 +54,8 @@ def notify_failure(node: DOMNode, error: BaseException) -> None:
         return
     recent[(title, message)] = now
     node.app.notify(message, title=title, severity="error", timeout=ERROR_SECONDS, markup=False)
+
+
+def _seconds(seconds: float) -> str:
+    whole = max(1, round(seconds))
+    return "1 second" if whole == 1 else f"{whole} seconds"
