@@ -10,15 +10,22 @@ from __future__ import annotations
 from functools import partial
 from typing import Protocol
 
-from rich.text import Text
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
 from .data.session import AffinitySession
 from .data.sources import ListSummary
+from .data.values import clean_text
 from .keys import key_sections
 
 SEARCHES = (("people", "People"), ("companies", "Companies"), ("opportunities", "Opportunities"))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """What was typed, cut for the palette's line (a pasted page would not fit)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class _HasSession(Protocol):
@@ -27,6 +34,22 @@ class _HasSession(Protocol):
 
 def _size(lst: ListSummary) -> str:
     return f"{lst.size:,} entries" if lst.size is not None else "? entries"
+
+
+def _literal(label: str, matcher: Matcher | None = None) -> Content:
+    """``label`` as the palette shows it: CRM text taken literally (the palette would read a
+    plain string as markup, and ``Matcher.highlight`` does), control characters replaced, the
+    letters that match the query highlighted."""
+    label = clean_text(label)
+    content = Content(label)
+    if matcher is None:
+        return content
+    score, offsets = matcher.fuzzy_search.match(matcher.query, label)
+    if score:
+        for offset in offsets:
+            if not label[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class AffinityCommands(Provider):
@@ -82,21 +105,22 @@ class AffinityCommands(Provider):
 
     async def discover(self) -> Hits:
         for lst in self._lists():
-            yield DiscoveryHit(f"Go to list: {lst.name}", partial(self._open_list, lst), help=_size(lst))
+            yield DiscoveryHit(_literal(f"Go to list: {lst.name}"), partial(self._open_list, lst), help=_size(lst),
+                               text=clean_text(f"Go to list: {lst.name}"))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for lst in self._lists():
-            label = f"Go to list: {lst.name}"
+            label = clean_text(f"Go to list: {lst.name}")
             score = matcher.match(label)
             if score > 0:
-                yield Hit(score, matcher.highlight(label), partial(self._open_list, lst), help=_size(lst))
+                yield Hit(score, _literal(label, matcher), partial(self._open_list, lst), help=_size(lst), text=label)
         for label, help_text, binding in self._key_hits():
             score = matcher.match(label)
             if score > 0:
-                yield Hit(score * 0.9, matcher.highlight(label), partial(self._run, binding), help=help_text)
+                yield Hit(score * 0.9, _literal(label, matcher), partial(self._run, binding), help=help_text)
         term = query.strip()
         if len(term) >= 2:
             for mode, title in SEARCHES:
-                yield Hit(0.5, Text(f"Search {title} for “{term}”"), partial(self._search_in, mode, term),
+                yield Hit(0.5, _literal(f"Search {title} for “{_short(term)}”"), partial(self._search_in, mode, term),
                           help="Affinity search by name, email or domain")
