@@ -95,8 +95,8 @@ class AffinityCommands(Provider):
                     continue
                 seen.add(binding.action)
                 key = self.app.get_key_display(Binding(binding.key.split(",")[0].strip(), binding.action))
-                hits.append((f"Key: {binding.description}", f"press {key} ({binding.id or binding.action})",
-                             binding))
+                label = binding.tooltip or binding.description
+                hits.append((f"Key: {label}", f"press {key} ({binding.id or binding.action})", binding))
         return hits
 
     def _run(self, binding: Binding) -> None:

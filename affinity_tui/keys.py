@@ -29,7 +29,7 @@ GLOBAL_BINDINGS: list[BindingType] = [
     Binding("3", "switch_mode('companies')", "Companies", show=False, id="go.companies"),
     Binding("4", "switch_mode('opportunities')", "Opportunities", show=False, id="go.opportunities"),
     Binding("w", "toggle_lock", "Lock/unlock", id="lock.toggle"),
-    Binding("u", "undo", "Undo last change", id="undo"),
+    Binding("u", "undo", "Undo", id="undo", tooltip="Undo the last change (offered for 15 s)"),
     Binding("question_mark", "help", "Help", id="help"),
 ]
 PALETTE_BINDING = Binding("ctrl+p", "command_palette", "Command palette: go to a list, search, run a key",

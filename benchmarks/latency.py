@@ -19,6 +19,11 @@ shows the result):
 * **open the list again**: ``escape``, ``enter`` → first rows painted.
 * **entity detail**: ``enter`` on the first entry → its fields painted; then every part
   (notes, reminders) painted.
+* **Status change → row repainted**: the ``y`` that confirms a move in the Status picker (write
+  mode on; the picker's reads are done before) → the row shows the new Status. Target: one
+  round trip (the write).
+* **board card move**: the ``y`` that confirms ``shift+→`` on a board card → the card painted
+  in its new column. Target: one round trip.
 * **people**: ``2`` → first rows painted.
 * **scrolling, key held**: ``j`` at 30 rows a second through 600 rows; counts the keys after
   which "Loading more…" was on screen (target 0: the read-ahead page is always there first).
@@ -58,7 +63,10 @@ def depth(requests: list[dict[str, Any]], latency_s: float) -> int:
 async def in_app(emu: Served, latency_ms: int) -> dict[str, Any]:
     from harness import entries_table, open_deal_pipeline, post_key, row_drawn_at, running_app, until
 
+    from affinity_tui.screens.board import BoardScreen
     from affinity_tui.screens.detail import DetailScreen
+    from affinity_tui.widgets.confirm import ConfirmWriteScreen
+    from affinity_tui.widgets.status_picker import StatusPicker
 
     results: dict[str, Any] = {}
     latency = latency_ms / 1000
@@ -106,6 +114,57 @@ async def in_app(emu: Served, latency_ms: int) -> dict[str, Any]:
         measured("entity detail: every part", everything - t0, wall(everything))
         await app.workers.wait_for_complete()
 
+        post_key(app, "escape")
+        await until(lambda: app.screen is entries_screen, 30, "the entries")
+        await pilot.pause()
+
+        # A Status change, timed from the confirming y (the picker's reads happen before it).
+        assert await app.unlock_now()
+        table = entries_table(app)
+        table.move_cursor(0)
+        await pilot.pause()
+        row = table.current_row
+        assert row is not None
+        column = next(i for i, c in enumerate(table.columns) if c.title == "Status")
+        target = "Passed" if row.cells[column] != "Passed" else "Sourced"
+        post_key(app, "s")
+        await until(lambda: isinstance(app.screen, StatusPicker), 30, "the Status picker")
+        await pilot.pause()
+        for ch in target.lower():
+            post_key(app, ch)
+        await pilot.pause(0.05)
+        post_key(app, "enter")
+        await until(lambda: isinstance(app.screen, ConfirmWriteScreen), 30, "the confirmation")
+        await pilot.pause()
+        emu.clear_requests()
+        t0 = post_key(app, "y")
+        await until(lambda: app.screen is entries_screen and table.current_row is not None
+                    and table.current_row.cells[column] == target, 30, "the repainted row")
+        painted = await app.next_frame_after(time.perf_counter() - 0.0005)
+        measured("Status change → row repainted", painted - t0, wall(painted))
+        await app.workers.wait_for_complete()
+
+        # A card moved on the board, timed from the confirming y.
+        post_key(app, "b")
+        await until(lambda: isinstance(app.screen, BoardScreen) and app.screen.source.loaded > 0, 60, "the board")
+        await app.workers.wait_for_complete()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        board.board.move_column(1)
+        card = board.board.current
+        assert card is not None
+        await pilot.pause()
+        post_key(app, "shift+right")
+        await until(lambda: isinstance(app.screen, ConfirmWriteScreen), 30, "the confirmation")
+        await pilot.pause()
+        emu.clear_requests()
+        t0 = post_key(app, "y")
+        await until(lambda: app.screen is board and board.board.current is not None
+                    and board.board.current.entry_id == card.entry_id and board.board.column == 2, 30,
+                    "the card moved")
+        painted = await app.next_frame_after(time.perf_counter() - 0.0005)
+        measured("board card move", painted - t0, wall(painted))
+        await app.workers.wait_for_complete()
         post_key(app, "escape")
         await until(lambda: app.screen is entries_screen, 30, "the entries")
         await pilot.pause()

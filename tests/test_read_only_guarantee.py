@@ -24,6 +24,7 @@ from affinity_tui.screens.board import BoardScreen
 from affinity_tui.screens.detail import DetailScreen
 from affinity_tui.screens.entities import EntitiesScreen
 from affinity_tui.screens.entries import ListEntriesScreen
+from affinity_tui.screens.field_editor import FieldEditor
 from affinity_tui.screens.lists import ListsScreen
 from affinity_tui.widgets.confirm import ConfirmScreen
 from affinity_tui.widgets.filter_bar import FilterBar
@@ -48,6 +49,11 @@ async def settle(pilot: Pilot[None]) -> None:
 async def pipeline(pilot: Pilot[None]) -> None:
     """Back to the Deal Pipeline's table, however the sweep left the app."""
     app = pilot.app
+    for _ in range(4):  # a dialog first: inside an editor, 1 would be typed, not switch modes
+        if not isinstance(app.screen, ModalScreen):
+            break
+        await pilot.press("escape")
+        await settle(pilot)
     await pilot.press("1")
     await settle(pilot)
     for _ in range(8):
@@ -95,15 +101,20 @@ class Sweep:
             await settle(self.pilot)
             self.visited.add(type(app.screen))
             if isinstance(app.screen, ModalScreen) and type(app.screen) not in self.swept_dialogs:
-                modal = app.screen
-                self.swept_dialogs.add(type(modal))
-                for inner in sweep_keys():
-                    if app.screen is not modal:
-                        break
-                    await self.pilot.press(inner)
-                    await settle(self.pilot)
-                    self.visited.add(type(app.screen))
+                await self.press_inside(app.screen)
             await self.back_to(base, depth)
+
+    async def press_inside(self, modal: Screen[object], keys: list[str] | None = None) -> None:
+        """Every key inside a dialog, until one closes it or opens another (the unlock question
+        that a save asks while locked is then answered no by ``back_to``)."""
+        app = self.pilot.app
+        self.swept_dialogs.add(type(modal))
+        for inner in sweep_keys() if keys is None else keys:
+            if app.screen is not modal:
+                break
+            await self.pilot.press(inner)
+            await settle(self.pilot)
+            self.visited.add(type(app.screen))
 
 
 async def test_no_key_sends_a_write_while_locked(app: AffinityApp, emulator: Emulator) -> None:
@@ -139,7 +150,14 @@ async def test_no_key_sends_a_write_while_locked(app: AffinityApp, emulator: Emu
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        sweep.visited.add(type(app.screen))
+        assert isinstance(app.screen, FieldEditor)
+        sweep.visited.add(FieldEditor)
+        # Every key typed into the editor (not the palette's, nor escape), until enter saves
+        # what is chosen: locked, saving only asks to unlock, which back_to answers no.
+        await sweep.press_inside(app.screen, [k for k in sweep_keys() if k not in ("ctrl+p", "escape")])
+        assert type(app.screen) is ConfirmScreen, f"saving in the editor should ask to unlock, not {app.screen!r}"
+        await sweep.back_to(ListEntriesScreen, 2)  # the mode keys are text inside an editor: close it first
+        assert isinstance(app.screen, ListEntriesScreen)
         for mode in ("2", "3", "4"):
             await pilot.press(mode)
             await settle(pilot)

@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, TypeAlias
 
 from affinity.models.entities import DropdownOption, FieldMetadata
 
@@ -45,6 +45,10 @@ CURRENCY = "$"
 shown in dollars, so a typed amount may carry a ``$`` or ``USD`` and no other currency."""
 OTHER_CURRENCIES = ("€", "£", "¥", "₹", "CHF", "EUR", "GBP", "JPY", "CAD", "AUD", "C$", "A$")
 LOCATION_KEYS = ("streetAddress", "city", "state", "country", "continent")
+
+FieldMeta: TypeAlias = FieldMetadata
+"""A field's metadata (name, value type, dropdown options) as the editors and parsers here take
+it: what screens name, so that only ``data/`` imports the SDK."""
 
 _SUFFIXES = {"k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9, "t": 1e12}
 _NUMBER = re.compile(r"^([+-]?)([0-9][0-9.,' \u00a0\u202f]*)(?:\s*([a-z]{1,2}))?$")
@@ -77,18 +81,22 @@ class NewValue:
 
     @property
     def clears(self) -> bool:
+        """True when saving it empties the field."""
         return self.data is None
 
 
 def value_type_of(meta: FieldMetadata) -> str:
+    """The field's v2 value type as a string (``"ranked-dropdown"``, ``"person-multi"``)."""
     return str(getattr(meta.value_type, "value", meta.value_type))
 
 
 def base_type(value_type: str) -> str:
+    """The value type without its ``-multi`` suffix (``"person-multi"`` → ``"person"``)."""
     return value_type.removesuffix("-multi")
 
 
 def is_multi(value_type: str) -> bool:
+    """True for a value type that holds several values (``…-multi``)."""
     return value_type.endswith("-multi")
 
 
@@ -248,6 +256,8 @@ class Reference:
 
 
 def reference_value(meta: FieldMetadata, chosen: Sequence[Reference]) -> NewValue:
+    """The value of choosing ``chosen`` people or companies for a reference field (none: clear;
+    a single-value field takes the first). Never raises."""
     value_type = value_type_of(meta)
     shown = [dict(r.shown) if r.shown is not None else {"id": r.id} for r in chosen]
     if is_multi(value_type):

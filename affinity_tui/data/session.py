@@ -19,11 +19,11 @@ import httpx
 from affinity import AsyncAffinity
 from affinity import exceptions as sdk
 from affinity.policies import Policies, WritePolicy
-from affinity.types import TenantId, UserId
+from affinity.types import ListId, TenantId, UserId
 
 from ..config import Secret, Settings
 from .errors import UserFacingError, translate, unreadable_answer
-from .fields import FieldCatalog
+from .fields import FieldCatalog, FieldSet
 from .ratelimits import RateLimitTracker
 from .transport import GuardedTransport, RateWait
 from .sources.lists import ListDirectory
@@ -152,6 +152,13 @@ class AffinitySession:
             async with self._call() as client:
                 self._catalog = FieldCatalog(client)
         return self._catalog
+
+    async def list_fields(self, list_id: int) -> FieldSet:
+        """A list's fields with every dropdown's options (``FieldCatalog.with_options``: read
+        once per session, none after). Raises ``UserFacingError``."""
+        catalog = await self.catalog()
+        async with self._call():
+            return await catalog.with_options(ListId(list_id))
 
     # ---- write lock ------------------------------------------------------------------------
     @property

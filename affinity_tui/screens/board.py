@@ -17,7 +17,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from ..data.links import RecordLink, record_link
 from ..data.session import AffinitySession
@@ -26,6 +26,7 @@ from ..data.sources.board import NO_STAGE, BoardSource
 from ..data.writes.entries import EntryAdded, EntryChanged, EntryRemoved, plan_edit, status_move
 from ..widgets.board_view import BoardView
 from ..widgets.confirm import ConfirmScreen
+from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
 from .connection import reconnect
 from .notices import AUTO_RESUME_SECONDS, notify_failure, resume_delay
@@ -44,8 +45,10 @@ class BoardScreen(RecordActions):
         Binding("down,j", "card(1)", "Next card", show=False, id="board.down"),
         Binding("pageup", "card(-10)", "Page up", show=False, id="board.page-up"),
         Binding("pagedown", "card(10)", "Page down", show=False, id="board.page-down"),
-        Binding("shift+left", "move_card(-1)", "Move to previous stage", id="board.move-left"),
-        Binding("shift+right", "move_card(1)", "Move to next stage", id="board.move-right"),
+        Binding("shift+left", "move_card(-1)", "Move back", id="board.move-left",
+                tooltip="Move the card to the previous stage"),
+        Binding("shift+right", "move_card(1)", "Move on", id="board.move-right",
+                tooltip="Move the card to the next stage"),
         Binding("s", "status", "Status", id="board.status"),
         Binding("enter", "open", "Open", id="board.open"),
         Binding("m", "more", "Load more", id="board.more"),
@@ -64,7 +67,7 @@ class BoardScreen(RecordActions):
         yield Header()
         yield BoardView(id="board")
         yield StatusLine(self.session.rate, id="status")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def board(self) -> BoardView:

@@ -21,7 +21,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ..data.cursors import EntityKind
 from ..data.dates import relative
@@ -31,6 +31,7 @@ from ..data.rows import cell_width
 from ..data.session import AffinitySession
 from ..data.sources import DetailSource, EntriesSource, ListSummary
 from ..widgets.detail_items import DetailBody, Line, Section
+from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
 from .connection import reconnect
 from .notices import AUTO_RESUME_SECONDS, notify_failure, resume_delay
@@ -96,7 +97,7 @@ class DetailScreen(RecordActions):
             for name in SECTIONS:
                 yield Section(id=f"detail-{name}")
         yield StatusLine(self.session.rate, id="status")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def body(self) -> DetailBody:

@@ -25,9 +25,6 @@ from ..widgets.pickers import PickOne
 from .table_screen import TableScreen
 from .triage import EntryPick, change_status, edit_field
 
-MARK = "● "
-MARK_STYLE = "bold magenta"
-
 
 class ListEntriesScreen(TableScreen):
     KEY_SECTION = "List entries"
@@ -36,15 +33,12 @@ class ListEntriesScreen(TableScreen):
         Binding("v", "saved_view", "Saved view", id="entries.saved-view"),
         Binding("c", "columns", "Columns", id="entries.columns"),
         Binding("s", "status", "Status", id="entries.status"),
-        Binding("space", "mark", "Mark", id="entries.mark"),
         Binding("E", "edit_field", "Edit a field", id="entries.edit-field"),
         Binding("b", "board", "Board", id="entries.board"),
     ]
 
     def __init__(self, session: AffinitySession, source: EntriesSource) -> None:
         super().__init__(session, source)
-        self.marked: dict[int, Row] = {}
-        """Marked rows (``space``), by entry id, as they were before the mark was drawn."""
         self._leaving: set[int] = set()
         """Entries a write took out of the active filter: they leave when the cursor moves."""
         self._unsubscribe: Callable[[], None] | None = None
@@ -68,23 +62,33 @@ class ListEntriesScreen(TableScreen):
         if self._unsubscribe is not None:
             self._unsubscribe()
 
+    @property
+    def marked(self) -> frozenset[int]:
+        """Entry ids of the marked rows (``space`` marks rows in the table)."""
+        return self.table.marked_keys
+
     def use(self, source: TableSource) -> None:
-        self.marked.clear()
         self._leaving.clear()
-        super().use(source)
+        super().use(source)  # a new query starts from an empty table: no marks
 
     def report(self) -> None:
         super().report()
-        if self.marked:
-            self.say(f"{self.status.message} · {len(self.marked):,} marked (space)")
+        marked = len(self.table.marked_keys)
+        if marked:
+            self.say(f"{self.status.message} · {marked:,} marked (space)")
+
+    @on(LazyTable.MarksChanged, "#table")
+    def _marks_changed(self) -> None:
+        self.report()
 
     # ---- triage: Status, fields, marks, board ------------------------------------------------
     def _picks(self) -> list[EntryPick]:
         """The marked entries, else the one under the cursor."""
-        if self.marked:
-            return [EntryPick(key, _unmarked_name(row)) for key, row in self.marked.items()]
+        marked = self.table.marked_rows()
+        if marked:
+            return [EntryPick(row.key, _name(row)) for row in marked]
         row = self.current_row()
-        return [] if row is None else [EntryPick(row.key, _unmarked_name(row))]
+        return [] if row is None else [EntryPick(row.key, _name(row))]
 
     async def action_status(self) -> None:
         """``s``: move the marked entries (or this one) to another Status."""
@@ -109,19 +113,6 @@ class ListEntriesScreen(TableScreen):
         who = picks[0].name if len(picks) == 1 else f"{len(picks):,} marked entries"
         self.app.push_screen(PickOne(f"Edit which field of {who}?", [(c.title, c.key) for c in columns]), chosen)
 
-    def action_mark(self) -> None:
-        """``space``: mark or unmark the row under the cursor, then go to the next one."""
-        row = self.current_row()
-        if row is None:
-            return
-        if row.key in self.marked:
-            self._put_row(self.marked.pop(row.key))
-        else:
-            self.marked[row.key] = row
-            self._put_row(_marked(row))
-        self.table.action_cursor_down()
-        self.report()
-
     def action_board(self) -> None:
         """``b``: the list as a board, one column per Status stage."""
         from .board import BoardScreen
@@ -130,13 +121,8 @@ class ListEntriesScreen(TableScreen):
 
     def _written(self, done: WriteDone) -> None:
         """After a write of the marked rows: the marks are done with."""
-        if self.marked and any(isinstance(e, EntryChanged) for e in done.effects):
-            for key, row in list(self.marked.items()):
-                self.marked.pop(key)
-                current = self._loaded(key)
-                if current is not None:
-                    self._put_row(replace(current, cells=(_unmark_text(current.cells[0]), *current.cells[1:]),
-                                          styles=(row.styles[0], *current.styles[1:])))
+        if any(isinstance(e, EntryChanged) for e in done.effects):
+            self.table.clear_marks()
         self.report()
 
     # ---- rows changed anywhere in the app ------------------------------------------------------
@@ -149,12 +135,11 @@ class ListEntriesScreen(TableScreen):
             self._show_added(effect.entry_id)
         elif isinstance(effect, EntryRemoved) and effect.list_id == list_id:
             self.entries.entry_added(-1)
-            self.marked.pop(effect.entry_id, None)
             self._drop({effect.entry_id})
 
     def _apply(self, effect: EntryChanged) -> None:
         """Redraw the entry's row in place with the values Affinity confirmed."""
-        row = self._loaded(effect.entry_id)
+        row = self.table.loaded_row(effect.entry_id)
         if row is None:
             return
         cells, styles, keys = list(row.cells), list(row.styles), list(row.sort_keys)
@@ -164,12 +149,8 @@ class ListEntriesScreen(TableScreen):
                 continue
             shown = format_value(value, field_name=column.title)
             cells[index], styles[index], keys[index] = shown.text, shown.style, shown.sort_key
-        if effect.entry_id in self.marked:
-            self.marked[effect.entry_id] = replace(row, cells=(_unmark_text(cells[0]), *cells[1:]))
-        new = replace(row, cells=tuple(cells), styles=tuple(styles), sort_keys=tuple(keys),
-                      search_text=SEARCH_SEPARATOR.join(_unmark_text(c) if i == 0 else c
-                                                        for i, c in enumerate(cells)).casefold())
-        self._put_row(new)
+        self.table.replace_rows([replace(row, cells=tuple(cells), styles=tuple(styles), sort_keys=tuple(keys),
+                                         search_text=SEARCH_SEPARATOR.join(cells).casefold())])
         if self.entries.still_matches(effect.snapshot) is False:
             self._leaving.add(effect.entry_id)
             self.notify(f"{effect.snapshot.name} no longer matches the filter: it leaves the table when you "
@@ -184,9 +165,7 @@ class ListEntriesScreen(TableScreen):
             self._drop(leaving)
 
     def _drop(self, keys: set[int]) -> None:
-        table = self.table
-        if any(row.key in keys for row in table.loaded_rows):
-            table.set_rows([row for row in table.loaded_rows if row.key not in keys])
+        self.table.remove_rows(keys)
         self.report()
 
     @work(group="entries-added", exit_on_error=False)
@@ -196,21 +175,9 @@ class ListEntriesScreen(TableScreen):
         except Exception as error:  # noqa: BLE001 - the count is still right; R shows the row
             self.failed(error)
             row = None
-        if row is not None and self._loaded(entry_id) is None:
+        if row is not None and self.table.loaded_row(entry_id) is None:
             self.table.append_rows([row])
         self.report()
-
-    def _loaded(self, key: int) -> Row | None:
-        return next((row for row in self.table.loaded_rows if row.key == key), None)
-
-    def _put_row(self, new: Row) -> None:
-        """Replace the loaded row with ``new``'s key by ``new`` (sort, find and cursor kept)."""
-        table = self.table
-        replace_rows = getattr(table, "replace_rows", None)
-        if callable(replace_rows):
-            replace_rows([new])
-            return
-        table.set_rows([new if row.key == new.key else row for row in table.loaded_rows])
 
     def adopt(self, source: TableSource) -> None:
         if isinstance(source, EntriesSource):
@@ -227,13 +194,12 @@ class ListEntriesScreen(TableScreen):
             except Exception as error:  # noqa: BLE001
                 self.failed(error)
                 return
-        sheets = [v for v in views if v.type in ("sheet", "board")]
-        if not sheets:
+        openable = [v for v in views if v.type in ("sheet", "board")]
+        if not openable:
             self.notify(f"{lst.name} has no sheet or board views.", title="Saved views", markup=False)
             return
-        boards = {str(int(v.id)) for v in sheets if v.type == "board"}
-        choices = [("All entries (no view)", "")] + [(v.name + ("  (board)" if v.type == "board" else ""),
-                                                      str(int(v.id))) for v in sheets]
+        boards = {str(int(v.id)) for v in openable if v.type == "board"}
+        choices = [("All entries (no view)", "")] + [(v.label, str(int(v.id))) for v in openable]
 
         def chosen(value: str | None) -> None:
             if value in boards:
@@ -269,16 +235,6 @@ class ListEntriesScreen(TableScreen):
                                           list_id=int(self.lst.id), entry_id=row.key))
 
 
-def _marked(row: Row) -> Row:
-    """The row as drawn while marked: a dot before its name, in the mark's colour."""
-    if not row.cells:
-        return row
-    return replace(row, cells=(MARK + row.cells[0], *row.cells[1:]), styles=(MARK_STYLE, *row.styles[1:]))
-
-
-def _unmark_text(text: str) -> str:
-    return text.removeprefix(MARK)
-
-
-def _unmarked_name(row: Row) -> str:
-    return _unmark_text(row.cells[0]) if row.cells else ""
+def _name(row: Row) -> str:
+    """The entry's name as its row shows it."""
+    return row.cells[0] if row.cells else ""

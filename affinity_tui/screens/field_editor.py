@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
-from affinity.models.entities import FieldMetadata
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -30,6 +29,7 @@ from ..data.dates import FORMS
 from ..data.field_input import (
     DROPDOWN_TYPES,
     REFERENCE_TYPES,
+    FieldMeta,
     InputProblem,
     NewValue,
     Reference,
@@ -65,7 +65,7 @@ class FieldEditor(ModalScreen[NewValue | None]):
         Binding("ctrl+s", "save", "Save", id="field-editor.save", priority=True),
     ]
 
-    def __init__(self, meta: FieldMetadata, current: str, *, now: datetime, entries: str = "",
+    def __init__(self, meta: FieldMeta, current: str, *, now: datetime, entries: str = "",
                  search: Search | None = None, current_refs: Sequence[Reference] = (),
                  typed: str | None = None, problem: str | None = None) -> None:
         super().__init__()

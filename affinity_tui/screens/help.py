@@ -53,7 +53,7 @@ class HelpScreen(ModalScreen[None]):
                 chosen = keymap.get(binding.id or "", binding.key)
                 keys = " / ".join(self.app.get_key_display(Binding(k.strip(), binding.action))
                                   for k in chosen.split(","))
-                table.add_row(keys, binding.description or binding.action, binding.id or "")
+                table.add_row(keys, binding.tooltip or binding.description or binding.action, binding.id or "")
             parts.append(table)
         self.query_one("#help-text", Static).update(Group(*parts))  # type: ignore[arg-type]
 

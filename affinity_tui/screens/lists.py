@@ -1,5 +1,6 @@
 """The first screen: every Affinity list the user can see, with what it holds, its size, its
-owner and its saved views. ``enter`` opens a list; ``v`` opens one of its saved views."""
+owner and its saved views. ``enter`` opens a list; ``v`` opens one of its saved views (a
+sheet as a table, a board as the pipeline board)."""
 
 from __future__ import annotations
 
@@ -61,14 +62,19 @@ class ListsScreen(TableScreen):
                         else f"The saved views of {lst.name} could not be read: press R to try again.",
                         title="Saved views", markup=False)
             return
-        sheets = lst.sheet_views
-        if not sheets:
-            self.notify(f"{lst.name} has no sheet views.", title="Saved views", markup=False)
+        views = lst.openable_views
+        if not views:
+            self.notify(f"{lst.name} has no sheet or board views.", title="Saved views", markup=False)
             return
+        boards = {str(int(v.id)) for v in views if v.type == "board"}
 
         def chosen(value: str | None) -> None:
-            if value is not None:
+            if value in boards:
+                from .board import BoardScreen
+
+                self.app.push_screen(BoardScreen(self.session, lst))
+            elif value is not None:
                 self.open_list(lst, int(value))
 
         self.app.push_screen(PickOne(f"Open a saved view of {lst.name}",
-                                     [(v.name, str(int(v.id))) for v in sheets]), chosen)
+                                     [(v.label, str(int(v.id))) for v in views]), chosen)

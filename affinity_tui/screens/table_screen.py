@@ -14,7 +14,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from ..data.export import export_csv
 from ..data.links import RecordLink
@@ -22,6 +22,7 @@ from ..data.rows import Column, Row
 from ..data.session import AffinitySession
 from ..data.sources import QueryProblem, TableSource
 from ..widgets.filter_bar import FilterBar
+from ..widgets.key_footer import KeyFooter
 from ..widgets.lazy_table import LazyTable
 from ..widgets.pickers import PickMany, PickOne
 from ..widgets.prompt import TextPrompt
@@ -71,7 +72,7 @@ class TableScreen(RecordActions):
             yield bar
         yield LazyTable(id="table")
         yield StatusLine(self.session.rate, id="status")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> LazyTable:

@@ -27,7 +27,6 @@ from ..data.field_input import (
     value_type_of,
     why_read_only,
 )
-from ..data.fields import FieldSet
 from ..data.pipeline_fields import status_field
 from ..data.session import AffinitySession
 from ..data.values import clean_text, format_value, rich_colour
@@ -61,15 +60,6 @@ class EntryPick:
 Done = Callable[[WriteDone], None]
 
 
-async def list_fields(session: AffinitySession, list_id: int) -> FieldSet:
-    """The list's fields with their dropdown options (read once per session)."""
-    from affinity.types import ListId
-
-    catalog = await session.catalog()
-    async with session.reading():
-        return await catalog.with_options(ListId(list_id))
-
-
 async def snapshots(session: AffinitySession, list_id: int, entries: Sequence[EntryPick],
                     field_ids: Sequence[str]) -> list[EntrySnapshot]:
     async with session.reading() as client:
@@ -91,7 +81,7 @@ async def change_status(screen: Screen[Any], session: AffinitySession, list_id: 
         screen.notify("No entry here to move.", severity="warning", markup=False)
         return
     try:
-        fields = await list_fields(session, list_id)
+        fields = await session.list_fields(list_id)
     except Exception as error:  # noqa: BLE001 - said, never a crash
         notify_failure(screen, error)
         return
@@ -145,7 +135,7 @@ async def edit_field(screen: Screen[Any], session: AffinitySession, list_id: int
     if not entries:
         return
     try:
-        fields = await list_fields(session, list_id)
+        fields = await session.list_fields(list_id)
     except Exception as error:  # noqa: BLE001
         notify_failure(screen, error)
         return

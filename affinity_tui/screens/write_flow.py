@@ -63,12 +63,18 @@ def perform(screen: Screen[object], session: AffinitySession, action: WriteActio
             notify_failure(screen, error)
             failed(UserFacingError("Something went wrong", "Nothing more was sent."))
             return
-        hint = f"  (u undoes it for {int(UNDO_SECONDS)} s)" if done.undo is not None else ""
-        app.notify(done.summary + hint, title="Saved in Affinity", timeout=UNDO_SECONDS, markup=False)
-        app.refresh_bindings()  # the footer offers u while the undo lasts
-        app.set_timer(UNDO_SECONDS + 0.1, app.refresh_bindings)
         if on_done is not None:
             on_done(done)
+        hint = f"  (u undoes it for {int(UNDO_SECONDS)} s)" if done.undo is not None else ""
+
+        def tell() -> None:
+            app.notify(done.summary + hint, title="Saved in Affinity", timeout=UNDO_SECONDS, markup=False)
+            app.refresh_bindings()  # the footer offers u while the undo lasts
+            app.set_timer(UNDO_SECONDS + 0.1, app.refresh_bindings)
+
+        # The changed rows are painted first; the notification and the footer's u, which lay the
+        # screen out again, follow in the next frame.
+        app.call_after_refresh(tell)
 
     def confirmed(yes: bool | None) -> None:
         if yes:

@@ -265,8 +265,10 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._data_changed()
 
     def set_rows(self, rows: Iterable[Row]) -> None:
-        """Replace every row; keeps the sort, the quick filter and the cursor's row key if present."""
+        """Replace every row; keeps the sort, the quick filter, the cursor's row key if present and
+        the marks of rows still there."""
         self._put_cursor(self._index.replace(rows, self.cursor_row))
+        self._forget_marks_of_missing_rows()
         self._need_more_posted = False
         self._data_changed()
         self._scroll_to_cursor()
@@ -274,9 +276,26 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._check_need_more(auto=True)
 
     def clear(self) -> None:
-        """Remove every row (the sort and the quick filter stay)."""
-        self._marked.clear()
+        """Remove every row and its mark (the sort and the quick filter stay)."""
         self.set_rows(())
+
+    def loaded_row(self, key: int) -> Row | None:
+        """The loaded row with this ``Row.key`` (displayed or not), or ``None``."""
+        return self._index.find(key)
+
+    def remove_rows(self, keys: Iterable[int]) -> None:
+        """Take the rows with these keys out (and their marks); the sort, the quick filter and
+        the cursor's row stay (when the cursor's row goes, the cursor goes to the next one)."""
+        keys = frozenset(keys)
+        cursor = self._index.remove(keys, self.cursor_row)
+        if cursor is None:
+            return
+        self._put_cursor(cursor)
+        self._forget_marks_of_missing_rows()
+        self._data_changed()
+        self._scroll_to_cursor()
+        self._emit_highlight()
+        self._check_need_more(auto=True)
 
     def replace_rows(self, rows: Iterable[Row]) -> None:
         """Rows changed in place (matched by ``Row.key``); the others and the cursor stay put.
@@ -298,9 +317,8 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         return frozenset(self._marked)
 
     def marked_rows(self) -> list[Row]:
-        """The marked rows that are loaded, in arrival order."""
-        marked = self._marked
-        return [row for row in self._index.loaded if row.key in marked] if marked else []
+        """The marked rows, in arrival order."""
+        return self._index.with_keys(self._marked)
 
     def action_toggle_mark(self) -> None:
         """Mark or unmark the row under the cursor, then move down (space, space, space …)."""
@@ -314,10 +332,20 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.action_cursor_down()
 
     def clear_marks(self) -> None:
+        """Unmark every row (posts ``MarksChanged`` when some were marked)."""
         if self._marked:
             self._marked.clear()
             self._revision += 1
             self.refresh()
+            self.post_message(self.MarksChanged(self))
+
+    def _forget_marks_of_missing_rows(self) -> None:
+        """Marks are of loaded rows only: a row taken out takes its mark with it."""
+        if not self._marked:
+            return
+        kept = {row.key for row in self._index.with_keys(self._marked)}
+        if kept != self._marked:
+            self._marked = kept
             self.post_message(self.MarksChanged(self))
 
     def append_rows(self, rows: Iterable[Row]) -> None:

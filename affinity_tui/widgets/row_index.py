@@ -27,7 +27,7 @@ stays on its row through a sort, a filter, a refresh or a page inserted above it
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import compress
 from typing import overload
 
@@ -105,6 +105,9 @@ class RowIndex:
         self._words: tuple[str, ...] = ()
         self._stale_view = False
         """An updated row no longer matches (or now matches) but is still where it was."""
+        self._positions: dict[int, int] | None = None
+        """``Row.key`` → arrival index, built the first time a row is looked up by key (an
+        edit), then kept up to date as pages arrive; rebuilt after rows are replaced or removed."""
         self.displayed = RowsView(self.__len__, self.packed)
         """The displayed rows (sorted and quick-filtered)."""
         self.loaded = RowsView(self._all.__len__, self._all.__getitem__)
@@ -131,6 +134,24 @@ class RowIndex:
     @property
     def loaded_count(self) -> int:
         return len(self._all)
+
+    def find(self, key: int) -> Row | None:
+        """The loaded row with this ``Row.key`` (displayed or not), or ``None``."""
+        arrival = self._where().get(key)
+        return None if arrival is None else unpack(self._all[arrival])
+
+    def _where(self) -> dict[int, int]:
+        """``Row.key`` → arrival index (the first row with that key)."""
+        if self._positions is None:
+            positions: dict[int, int] = {}
+            for arrival, row in enumerate(self._all):
+                positions.setdefault(row[KEY], arrival)
+            self._positions = positions
+        return self._positions
+
+    def with_keys(self, keys: Collection[int]) -> list[Row]:
+        """The loaded rows whose key is in ``keys``, in arrival order (only those are unpacked)."""
+        return [unpack(row) for row in self._all if row[KEY] in keys] if keys else []
 
     @property
     def sort_column(self) -> int | None:
@@ -176,11 +197,31 @@ class RowIndex:
         current = self.get(cursor)
         all_rows = self._all
         all_rows[:] = map(pack, rows)  # in place: ``loaded`` reads this list
+        self._positions = None
         self._keys.reset(self._width, (row[SORT_KEYS] for row in all_rows))
         keep = None
         if current is not None:
             key = current[KEY]
             keep = next((i for i, row in enumerate(all_rows) if row[KEY] == key), None)
+        self._rebuild_order()
+        self._rebuild_filter()
+        return self._index_of(keep)
+
+    def remove(self, keys: Collection[int], cursor: int) -> int | None:
+        """The rows with these keys taken out; the sort and the filter stay. Returns the cursor's
+        new index (its row, or when that went, the next displayed row that stays, else the one
+        before), or ``None`` when no loaded row has one of the keys (nothing changed)."""
+        if not any(row[KEY] in keys for row in self._all):
+            return None
+        count = len(self)
+        stays = [i for i in range(cursor, count) if self.packed(i)[KEY] not in keys][:1] or \
+            [i for i in range(min(cursor, count - 1), -1, -1) if self.packed(i)[KEY] not in keys][:1]
+        follow = self.packed(stays[0])[KEY] if stays else None
+        all_rows = self._all
+        all_rows[:] = [row for row in all_rows if row[KEY] not in keys]  # in place: ``loaded`` reads it
+        self._positions = None
+        self._keys.reset(self._width, (row[SORT_KEYS] for row in all_rows))
+        keep = next((i for i, row in enumerate(all_rows) if row[KEY] == follow), None)
         self._rebuild_order()
         self._rebuild_filter()
         return self._index_of(keep)
@@ -194,23 +235,32 @@ class RowIndex:
         by_key = {row.key: pack(row) for row in rows}
         if not by_key:
             return []
-        all_rows = self._all
+        all_rows, where = self._all, self._where()
         changed: list[int] = []
-        for arrival, packed in enumerate(all_rows):
-            new = by_key.get(packed[KEY])
-            if new is not None:
+        for key, new in by_key.items():
+            arrival = where.get(key)
+            if arrival is not None:
                 all_rows[arrival] = new
+                self._keys.set_row(arrival, new[SORT_KEYS])
                 changed.append(arrival)
         if not changed:
             return []
-        self._keys.reset(self._width, (row[SORT_KEYS] for row in all_rows))
         if self._match is not None:
             for arrival, ok in zip(changed, self._matches([all_rows[i] for i in changed]), strict=True):
                 self._stale_view |= self._match[arrival] != ok
                 self._match[arrival] = ok
-        shown = set(changed)
-        return [index for index in range(len(self)) if self._arrival(index) in shown] if len(changed) < len(self) \
-            else list(range(len(self)))
+        shown = (self._displayed_at(arrival) for arrival in changed)
+        return sorted(index for index in shown if index is not None)
+
+    def _displayed_at(self, arrival: int) -> int | None:
+        """Where the row with that arrival index is displayed; None when it is not."""
+        indices = self._view if self._view is not None else self._order
+        if indices is None:
+            return arrival
+        try:
+            return indices.index(arrival)
+        except ValueError:
+            return None
 
     def append(self, rows: Iterable[Row], cursor: int) -> int:
         """A page of rows after the others: O(page) unsorted, O(page · log n) inserts while
@@ -220,6 +270,9 @@ class RowIndex:
             return cursor
         start = len(self._all)
         self._all.extend(page)
+        if self._positions is not None:
+            for arrival, row in enumerate(page, start):
+                self._positions.setdefault(row[KEY], arrival)
         self._keys.extend(row[SORT_KEYS] for row in page)
         new = range(start, start + len(page))
         if self._match is not None:

@@ -18,6 +18,7 @@ the same order as the ``str`` (UTF-8 keeps code point order) but compares with `
 from __future__ import annotations
 
 import operator
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from itertools import compress, repeat
 from typing import Any
@@ -40,6 +41,8 @@ class SortKeyColumns:
     def __init__(self) -> None:
         self._columns: list[list[tuple[Any, ...]]] = []
         """Per column, one tuple of keys per page."""
+        self._starts: list[int] = []
+        """The first row of each page (the same pages in every column)."""
         self._rows = 0
         self._flat: tuple[int, int, list[Any]] | None = None
         """(column, how many of its chunks, their keys as one list) for the column last asked for."""
@@ -64,9 +67,25 @@ class SortKeyColumns:
         """Keep ``width`` columns of keys for ``rows`` (each row's sort keys: a new set of
         columns or of rows)."""
         self._columns = [[] for _ in range(width)]
+        self._starts = []
         self._rows = 0
         self._flat = None
         self.extend(rows)
+
+    def set_row(self, index: int, keys: Sequence[Any]) -> None:
+        """Row ``index``'s keys changed (an edit): only its page's tuple is built again."""
+        width = len(self._columns)
+        if not 0 <= index < self._rows or not width:
+            return
+        keys = (tuple(keys) + (None,) * width)[:width]
+        chunk = bisect_right(self._starts, index) - 1
+        offset = index - self._starts[chunk]
+        for column, key in zip(self._columns, keys, strict=True):
+            old = column[chunk]
+            column[chunk] = (*old[:offset], stored_key(key), *old[offset + 1:])
+        flat = self._flat
+        if flat is not None and index < len(flat[2]):
+            flat[2][index] = stored_key(keys[flat[0]])
 
     def extend(self, rows: Iterable[Sequence[Any]]) -> None:
         """Add the sort keys of rows that arrived after those already kept."""
@@ -78,6 +97,7 @@ class SortKeyColumns:
             page = [(tuple(keys) + (None,) * width)[:width] for keys in page]
         for column, keys in zip(self._columns, zip(*page, strict=True), strict=True):
             column.append(tuple(map(stored_key, keys)))
+        self._starts.append(self._rows)
         self._rows += len(page)
 
 

@@ -4,19 +4,11 @@ written with: the SDK over TCP, and the xaffinity CLI as a separate process (REA
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from affinity import AsyncAffinity
 from affinity.types import ListId
 
@@ -24,30 +16,15 @@ from affinity_tui.emulator import Emulator, EmulatorConfig
 from affinity_tui.emulator.serve import banner
 from affinity_tui.emulator.tenant import DEAL_PIPELINE_ID
 
+from ..served import cli_runner, serving, xaffinity
 from .conftest import NOW
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[tuple[Emulator, str]]:
     emu = Emulator(EmulatorConfig(now=NOW))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(emu, host="127.0.0.1", port=port, log_level="critical",
-                                           lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield emu, f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(5)
+    with serving(emu) as base:
+        yield emu, base
 
 
 def test_banner_tells_a_client_what_to_set(served: tuple[Emulator, str]) -> None:
@@ -77,28 +54,14 @@ def test_dropped_connection_over_tcp(served: tuple[Emulator, str]) -> None:
     assert httpx.get(f"{base}/v2/lists", headers={"Authorization": f"Bearer {emu.api_key}"}).status_code == 200
 
 
-def _xaffinity() -> str | None:
-    local = Path(sys.executable).with_name("xaffinity")
-    return str(local) if local.exists() else shutil.which("xaffinity")
-
-
 def test_xaffinity_cli_session(served: tuple[Emulator, str], tmp_path: Path) -> None:
     """The README's CLI session: whoami, lists, a filtered export (pushed down as a search) and a
     saved view, all against the standalone emulator."""
-    cli = _xaffinity()
+    cli = xaffinity()
     if cli is None:
         pytest.skip("xaffinity (affinity-sdk[cli]) is not installed")
     emu, base = served
-    env = {**os.environ, "AFFINITY_API_KEY": emu.api_key, "AFFINITY_V1_BASE_URL": base,
-           "AFFINITY_V2_BASE_URL": f"{base}/v2", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path),
-           "XDG_CACHE_HOME": str(tmp_path), "NO_COLOR": "1"}
-
-    def run(*args: str) -> dict[str, object]:
-        done = subprocess.run([cli, "--json", *args], env=env, capture_output=True, text=True, timeout=60)
-        assert done.returncode == 0, done.stderr + done.stdout
-        last = [line for line in done.stdout.splitlines() if line.startswith("{")][-1]
-        return json.loads(last)  # type: ignore[no-any-return]
-
+    run = cli_runner(cli, emu, base, tmp_path)
     who = run("whoami")
     assert "Harbor Peak Ventures" in json.dumps(who)
     lists = run("list", "ls")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from textual.widgets import OptionList
+
 from affinity_tui.app import AffinityApp
 from affinity_tui.data import AffinitySession
 from affinity_tui.emulator import Emulator
+from affinity_tui.screens.board import BoardScreen
 from affinity_tui.screens.entries import ListEntriesScreen
 from affinity_tui.screens.lists import ListsScreen
 from affinity_tui.widgets.pickers import PickOne
@@ -185,3 +188,20 @@ async def test_a_hidden_screens_status_line_waits_and_catches_up(app: AffinityAp
         await until(pilot, lambda: app.screen is lists_screen)
         await pilot.pause()
         assert lists_line.budget.per_minute == top_line.budget.per_minute
+
+
+async def test_v_offers_board_views_too_and_a_board_opens_as_the_board(app: AffinityApp, emulator: Emulator) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("v")  # on Deal Pipeline, the first row
+        await until(pilot, lambda: isinstance(app.screen, PickOne), what="the saved view picker")
+        options = app.screen.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        views = sorted((v for v in emulator.store.saved_views.values() if v.list_id == DEAL_PIPELINE),
+                       key=lambda v: v.id)
+        assert labels == [v.name + ("  (board)" if v.type == "board" else "") for v in views]
+        assert "Pipeline board  (board)" in labels
+        await pick(pilot, "Pipeline board  (board)")
+        await until(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen.source.loaded > 0,
+                    what="the board")
+        assert int(app.screen.lst.id) == DEAL_PIPELINE  # type: ignore[attr-defined]

@@ -87,10 +87,28 @@ async def write_mode(pilot: Pilot[Any]) -> None:
     await keys(pilot, "w", "y")
 
 
+async def status_picker(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "enter", "s")  # Deal Pipeline → move the first deal
+
+
+async def field_editor(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "enter", "enter", "j", "j", "e")  # the first deal's Amount
+    await keys(pilot, "ctrl+a", "ctrl+k", *"1.5m")
+
+
+async def board(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "enter", "b")
+
+
+async def add_to_list(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "3", "a")  # the first company
+
+
 SCENARIOS: dict[str, Scenario] = {
     "lists": lists, "entries": entries, "entries-filtered": entries_filtered,
     "filter-problem": filter_problem, "saved-view": saved_view, "people": people,
     "companies": companies, "opportunities": opportunities, "deal-detail": deal_detail,
     "company-detail": company_detail, "help": help_screen, "unlock-prompt": unlock_prompt,
-    "write-mode": write_mode,
+    "write-mode": write_mode, "status-picker": status_picker, "field-editor": field_editor, "board": board,
+    "add-to-list": add_to_list,
 }

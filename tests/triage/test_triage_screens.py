@@ -87,19 +87,31 @@ async def test_marked_rows_move_together_one_request_each(app: AffinityApp, emul
         await open_list(pilot, PIPELINE)
         table = table_of(app)
         keys = [r.key for r in table.rows[:3]]
+        names = [r.cells[0] for r in table.rows[:3]]
         await pilot.press("space", "space", "space")
         assert set(app.screen.marked) == set(keys)  # type: ignore[attr-defined]
+        assert table.cursor_row == 3
+        assert [r.cells[0] for r in table.rows[:3]] == names  # a mark is a style, never a change of text
+        assert "3 marked" in app.screen.status.message  # type: ignore[attr-defined]
+        to_move = [k for k in keys if emulator.store.entries[k].values.get(status.id) != passed.id]
         emulator.log.clear()
         await pilot.press("s")
         await until(pilot, lambda: isinstance(app.screen, StatusPicker))
         await pilot.press(*"passed", "enter")
-        await confirm(pilot, unlock=True)
+        await until(pilot, lambda: type(app.screen) is ConfirmScreen, what="the unlock question")
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmWriteScreen), what="the write confirmation")
+        lines = "\n".join(app.screen._details)  # type: ignore[attr-defined]
+        assert all(name in lines for name, k in zip(names, keys, strict=True) if k in to_move)
+        await pilot.press("y")
         await until(pilot, lambda: all(emulator.store.entries[k].values.get(status.id) == passed.id for k in keys))
         await settle(pilot)
-        moved = [k for k in keys]
-        sent = [w for w in writes(emulator)]
-        assert len(sent) <= len(moved) and all(w[0] == "POST" for w in sent)
+        assert sorted(w[1] for w in writes(emulator)) == sorted(
+            f"/v2/lists/{PIPELINE}/list-entries/{k}/fields/{status.id}" for k in to_move)
+        assert all(w[0] == "POST" for w in writes(emulator))
         assert not app.screen.marked  # type: ignore[attr-defined]
+        column = next(i for i, c in enumerate(table.columns) if c.key == status.id)
+        assert [table.loaded_row(k).cells[column] for k in keys] == ["Passed"] * 3  # type: ignore[union-attr]
 
 
 async def test_a_board_card_moves_to_the_next_stage(app: AffinityApp, emulator: Emulator) -> None:

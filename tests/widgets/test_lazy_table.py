@@ -669,3 +669,40 @@ async def test_space_marks_rows_and_marks_survive_a_sort() -> None:
         await pilot.press("space")  # unmarks nothing that was not marked: marks row under cursor
         table.clear_marks()
         assert table.marked_keys == frozenset()
+
+
+async def test_remove_rows_takes_rows_and_their_marks_out_and_keeps_the_cursor_near() -> None:
+    app = Host(page(0, 30))
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(LazyTable)
+        await pilot.press("space", "space", "space")  # marks 0, 1, 2; the cursor is on 3
+        table.sort_by(AMOUNT, reverse=True)  # 29 … 0: the cursor stays on key 3
+        assert table.cursor_key == 3
+        table.remove_rows({1, 3, 999})
+        await pilot.pause()
+        assert len(table.loaded_rows) == 28 and table.loaded_row(3) is None and table.loaded_row(4) is not None
+        assert table.cursor_key == 2  # the next displayed row after the one that went
+        assert table.marked_keys == {0, 2} and [r.key for r in table.marked_rows()] == [0, 2]
+        assert [r.key for r in table.rows][:3] == [29, 28, 27]  # still sorted
+        assert not any("Company 00003" in text for text in lines(table))
+        table.remove_rows({555})  # no such row: nothing changes
+        assert len(table.loaded_rows) == 28
+
+
+async def test_marks_are_a_style_and_the_cells_stay_as_they_are() -> None:
+    app = Host(page(0, 30))
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(LazyTable)
+        before = lines(table)
+        table.move_cursor(10)
+        await pilot.press("space")
+        await pilot.pause()
+        assert [line for line in lines(table)] == before  # the text of every line is unchanged
+        marked = table.get_component_rich_style("lazy-table--marked")
+        strip = table.render_line(1 + 10)
+        assert any(segment.style is not None and segment.style.bold and segment.style.color == marked.color
+                   for segment in strip)
+        table.set_rows(page(5, 30))  # row 10 is still there: its mark stays
+        assert table.marked_keys == {10}
+        table.set_rows(page(20, 5))
+        assert table.marked_keys == frozenset()

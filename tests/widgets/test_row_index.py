@@ -178,3 +178,27 @@ def test_update_keeps_a_row_that_no_longer_matches_the_find_until_the_next_find(
     index.filter("alp", 0)
     assert keys(index) == [1]
     assert index.update([row(9, "Unknown")]) == []
+
+
+def test_remove_keeps_sort_and_filter_and_says_where_the_cursor_goes() -> None:
+    index = loaded(row(1, "Alpha", 30), row(2, "Beta", 10), row(3, "Gamma", 20), row(4, "Alpine", 5))
+    index.sort_by(AMOUNT, False, 0)  # Alpine 5, Beta 10, Gamma 20, Alpha 30
+    assert index.remove({9}, 0) is None
+    cursor = index.remove({2}, 1)  # the cursor's row (Beta) goes: the next one, Gamma
+    assert keys(index) == [4, 3, 1] and cursor == 1 and len(index.loaded) == 3
+    index.filter("alp", 0)
+    assert keys(index) == [4, 1]
+    assert index.remove({1}, 1) == 0  # the last displayed row went: the one before it
+    assert keys(index) == [4] and index.find(3) is not None and index.find(1) is None
+    assert [r.key for r in index.with_keys({3, 4, 7})] == [3, 4] and index.with_keys(set()) == []
+
+
+def test_update_finds_rows_of_later_pages_and_after_a_removal() -> None:
+    index = loaded(row(1, "Alpha", 30), row(2, "Beta", 10))
+    assert index.find(2) is not None and index.find(3) is None  # the lookup is built here
+    index.append([row(3, "Gamma", 20), row(4, "Delta", 40)], 0)
+    assert index.update([row(4, "Delta", 5)]) == [3]
+    index.remove({1}, 0)
+    assert index.update([row(3, "Gamma", 50)]) == [1] and index.find(1) is None
+    index.sort_by(AMOUNT, False, 0)
+    assert keys(index) == [4, 2, 3]  # 5, 10, 50: the edited keys are the ones sorted by

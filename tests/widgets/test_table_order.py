@@ -89,3 +89,17 @@ def test_a_flattened_column_follows_later_pages_and_other_columns_stay_right() -
     assert columns[1] == [2, 1, 3]
     columns.extend([keyed(4, "d", 4), keyed(5, None, None)])
     assert columns[0] == [b"b", b"a", b"c", b"d", None] and columns[1] == [2, 1, 3, 4, None]
+
+
+def test_set_row_changes_one_rows_keys_in_its_page_and_in_a_flattened_column() -> None:
+    keys = SortKeyColumns()
+    keys.reset(2, [("a", 1), ("b", 2)])
+    keys.extend([("c", 3), ("d", 4), ("e", 5)])
+    assert keys[1] == [1, 2, 3, 4, 5]  # column 1 is now kept flat
+    keys.set_row(3, ("z", None))
+    keys.set_row(0, ("y",))  # a short row is padded
+    keys.set_row(9, ("x", 9))  # no such row: nothing changes
+    assert keys[1] == [None, 2, 3, None, 5]
+    assert keys[0] == [b"y", b"b", b"c", b"z", b"e"]
+    keys.extend([("f", 6)])
+    assert keys[0] == [b"y", b"b", b"c", b"z", b"e", b"f"] and len(keys) == 6

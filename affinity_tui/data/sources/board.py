@@ -39,6 +39,8 @@ DEFAULT_PER_MINUTE = 900
 
 @dataclass(slots=True)
 class Card:
+    """One entry as a card: what it shows (name, owner, amount) and the stage it is in."""
+
     entry_id: int
     entity_type: str
     entity_id: int
@@ -61,6 +63,7 @@ class Stage:
 
     @property
     def count(self) -> int:
+        """Cards loaded in this column."""
         return len(self.cards)
 
 
@@ -75,6 +78,8 @@ class LoadCost:
     """Of this month's remaining budget, 0..1 (None when Affinity has not said)."""
 
     def describe(self) -> str:
+        """The cost in a sentence ("1,000 requests, about 1 min 7 s at 900/min, 1% of this
+        month's budget")."""
         minutes, seconds = divmod(round(self.seconds), 60)
         when = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
         text = f"{self.requests:,} request{'s' if self.requests != 1 else ''}, about {when} at {self.per_minute:,}/min"
@@ -100,27 +105,34 @@ class BoardSource:
     # ---- what it shows ------------------------------------------------------------------------
     @property
     def list_id(self) -> int:
+        """The list's id."""
         return int(self.lst.id)
 
     @property
     def loaded(self) -> int:
+        """Cards on the board (entries loaded so far)."""
         return len(self._cards)
 
     @property
     def total(self) -> int | None:
+        """Entries on the list, as Affinity last said (None when unknown)."""
         cursor = self._cursor
         total = cursor.total if cursor is not None else None
         return total if total is not None else self.lst.size
 
     @property
     def exhausted(self) -> bool:
+        """True once every entry is loaded."""
         return self._cursor is not None and self._cursor.exhausted
 
     @property
     def money(self) -> bool:
+        """True when the summed field is money (sums are shown as ``$12.5M``)."""
         return self.amount is not None and is_money_field(self.amount.name)
 
     def counts_text(self) -> str:
+        """What the board shows, for the status line ("showing 100 of 300 entries · m loads 100
+        more · A loads all")."""
         total = self.total
         shown = f"showing {self.loaded:,} of {total:,} entries" if total is not None else \
             f"showing {self.loaded:,} entries"
@@ -129,6 +141,7 @@ class BoardSource:
         return f"{shown} · m loads {PAGE_SIZE} more · A loads all"
 
     def amount_text(self, value: float | None) -> str:
+        """A card's amount or a column's sum as shown ("" for none)."""
         if value is None:
             return ""
         if self.money:
@@ -136,9 +149,11 @@ class BoardSource:
         return format_number(value)
 
     def card(self, entry_id: int) -> Card | None:
+        """The entry's card, or None when it is not loaded."""
         return self._cards.get(entry_id)
 
     def stage_options(self) -> list[DropdownOption]:
+        """The Status options in rank order (empty before ``prepare``)."""
         return ranked_options(self.status) if self.status is not None else []
 
     # ---- loading ------------------------------------------------------------------------------
@@ -147,9 +162,7 @@ class BoardSource:
         ``UserFacingError`` when they cannot be read or the list has no Status."""
         from ..errors import UserFacingError
 
-        catalog = await self.session.catalog()
-        async with self.session.reading():
-            fields = await catalog.with_options(ListId(self.list_id))
+        fields = await self.session.list_fields(self.list_id)
         self.status, self.owners, self.amount = status_field(fields), owners_field(fields), amount_field(fields)
         if self.status is None:
             raise UserFacingError(f"{self.lst.name} has no Status field",
@@ -250,6 +263,7 @@ class BoardSource:
         return moved
 
     def remove(self, entry_id: int) -> None:
+        """Take the entry's card off the board (nothing when it is not there)."""
         card = self._cards.pop(entry_id, None)
         if card is not None:
             self._take(card)
@@ -275,6 +289,7 @@ class BoardSource:
         return option_shown(option, value_type_of(self.status))
 
     async def close(self) -> None:
+        """Close the open page cursor, if any; no request. Never raises."""
         cursor, self._cursor = self._cursor, None
         if cursor is not None:
             await cursor.aclose()

@@ -46,6 +46,11 @@ class SavedViewSummary:
     type: str
     """"sheet", "board" or "dashboard": sheets list entries, boards group them by a Status."""
 
+    @property
+    def label(self) -> str:
+        """Its name as a picker offers it: a board says so ("Pipeline board  (board)")."""
+        return f"{self.name}  (board)" if self.type == "board" else self.name
+
 
 @dataclass(frozen=True, slots=True)
 class ListSummary:
@@ -71,6 +76,12 @@ class ListSummary:
     def sheet_views(self) -> tuple[SavedViewSummary, ...]:
         """The views that list entries (boards and dashboards do not open as a table)."""
         return tuple(v for v in self.views or () if v.type == "sheet")
+
+    @property
+    def openable_views(self) -> tuple[SavedViewSummary, ...]:
+        """The views the app opens, in Affinity's order: sheets as a table, boards as the
+        pipeline board (dashboards do not open)."""
+        return tuple(v for v in self.views or () if v.type in ("sheet", "board"))
 
     def view(self, view_id: int | None) -> SavedViewSummary | None:
         """The saved view with this id, if it is known; None for None."""

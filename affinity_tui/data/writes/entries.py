@@ -135,6 +135,8 @@ class EntryAdded:
 
 @dataclass(frozen=True, slots=True)
 class EntryRemoved:
+    """An entry left its list (its screen, if open, drops the row)."""
+
     list_id: int
     entry_id: int
 
@@ -152,6 +154,7 @@ class FieldEdit:
     after: NewValue
 
     def describe(self) -> str:
+        """The edit in a line ("Status: Diligence → IC Review")."""
         old = format_value({"type": self.value_type, "data": self.before}).detail_text
         return f"{clean_text(self.name)}: {old} → {self.after.text}"
 
@@ -173,16 +176,20 @@ class EntryEdit:
 
     @property
     def entry_id(self) -> int:
+        """The entry's id."""
         return self.snapshot.entry_id
 
     @property
     def name(self) -> str:
+        """The entry's name, or "entry <id>" when it has none."""
         return self.snapshot.name or f"entry {self.snapshot.entry_id}"
 
     def describe(self) -> str:
+        """The entry and its edits in a line ("Copperbio — Status: Diligence → IC Review")."""
         return f"{self.name} — " + "; ".join(e.describe() for e in self.edits)
 
     def effect(self) -> EntryChanged:
+        """What screens hear once Affinity confirmed the edits (the new values, read-shaped)."""
         values = {e.field_id: {"type": e.value_type, "data": e.after.shown} for e in self.edits}
         return EntryChanged(self.snapshot.list_id, self.entry_id, values,
                             self.snapshot.with_values({k: v["data"] for k, v in values.items()}))
@@ -203,6 +210,8 @@ def plan_edit(snapshot: EntrySnapshot, changes: Mapping[str, tuple[str, NewValue
 
 @dataclass(frozen=True, slots=True)
 class EntryFailure:
+    """An entry a change on many rows could not change, with Affinity's reason."""
+
     name: str
     reason: str
 
@@ -328,6 +337,7 @@ def status_move(list_id: int, edits: Sequence[EntryEdit], option_text: str, *, n
 
 
 def field_edit(list_id: int, edits: Sequence[EntryEdit], field_name: str, new_text: str) -> SetFields:
+    """A field set to one new value on one or more entries (one request each). Never raises."""
     count = len([e for e in edits if e.edits])
     where = "1 entry" if count == 1 else f"{count:,} entries"
     return SetFields(list_id, tuple(edits), f"Set {clean_text(field_name)} to {clean_text(new_text)} on {where}")
