@@ -18,6 +18,7 @@ from textual import work
 from textual.app import App
 from textual.binding import BindingType
 from textual.reactive import reactive
+from textual.worker import Worker
 
 from .commands import AffinityCommands
 from .crash_report import redacted_traceback
@@ -27,7 +28,7 @@ from .paths import styles_dir
 from .screens.entities import EntitiesScreen
 from .screens.help import HelpScreen
 from .screens.lists import ListsScreen
-from .screens.notices import AUTO_RESUME_SECONDS, notify_failure, resume_delay
+from .screens.notices import AUTO_RESUME_SECONDS, notify_failure, resume_delay, say_worker_failure
 from .screens.write_flow import perform
 from .widgets.confirm import ConfirmScreen
 
@@ -147,6 +148,9 @@ class AffinityApp(App[None]):
         perform(self.screen, self.session, offer.action)  # confirmed like any write
 
     # ---- help, crash reports, lifecycle ----------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The app's own workers: a bug is said, never silent (the screens do the same)."""
+        say_worker_failure(self, event)
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())

@@ -11,6 +11,7 @@ from weakref import WeakKeyDictionary
 
 from textual.app import App
 from textual.dom import DOMNode
+from textual.worker import Worker, WorkerState
 
 from ..data import UserFacingError
 
@@ -54,6 +55,16 @@ def notify_failure(node: DOMNode, error: BaseException, *, resumes_in: float | N
         return
     recent[(title, message)] = now
     node.app.notify(message, title=title, severity="error", timeout=ERROR_SECONDS, markup=False)
+
+
+def say_worker_failure(node: DOMNode, event: Worker.StateChanged) -> None:
+    """A worker of ``node`` that died of an error its own code did not catch (a bug) is said,
+    never silent: a notification naming the kind of error only (its message could quote
+    anything). Workers started with ``exit_on_error`` end the app instead, with a crash report
+    that holds no key."""
+    worker = event.worker
+    if event.state is WorkerState.ERROR and worker.error is not None and not worker.exit_on_error:
+        notify_failure(node, worker.error)
 
 
 def _seconds(seconds: float) -> str:
