@@ -41,6 +41,7 @@ from ..data.field_input import (
     reference_value,
     value_type_of,
 )
+from ..data.sources.entities import MAX_SEARCH_CHARS
 from ..data.values import is_money_field, rich_colour
 
 Search = Callable[[str], Awaitable[list[Reference]]]
@@ -180,6 +181,11 @@ class FieldEditor(ModalScreen[NewValue | None]):
             options.clear_options()
             return
         problem = self.query_one("#field-editor-problem", Static)
+        if len(term.strip()) > MAX_SEARCH_CHARS:
+            options.clear_options()
+            problem.update(Text(f"A search is at most {MAX_SEARCH_CHARS} characters (this has {len(term.strip()):,}); "
+                                "nothing was sent.", style="red"))
+            return
         try:
             found = await self._search(term.strip())
         except Exception as error:  # noqa: BLE001 - said in place, the editor stays open

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from ..writes.entries import EntrySnapshot
 
 FILTER_HELP = 'e.g.  Status = "Diligence" & Amount > 1000000   ·   Owners = *   ·   Sector =~ "Fin"'
+MAX_FILTER_CHARS = 2_000
+"""The longest filter read at all (a real one is a line): a pasted page is refused at once."""
 DEFAULT_FIELD_TYPES = (FieldType.LIST, FieldType.GLOBAL)
 """The default columns, by type (``FieldSet.default_columns``): asked for without metadata."""
 
@@ -166,6 +168,9 @@ class EntriesSource(TableSource):
         text = text.strip()
         if not text:
             return self._refined(filter_text=None)
+        if len(text) > MAX_FILTER_CHARS:
+            return QueryProblem(f"A filter is at most {MAX_FILTER_CHARS:,} characters; this one has {len(text):,}. "
+                                "Nothing was sent.")
         parsed = parse_filter(text, await self._fields_with_options())
         if isinstance(parsed, FilterProblem):
             return QueryProblem(parsed.message, parsed.position)
@@ -187,6 +192,8 @@ class EntriesSource(TableSource):
         return self._refined(filter_text=None, view_id=None)
 
     def complete(self, text_before_cursor: str) -> list[str]:
+        if len(text_before_cursor) > MAX_FILTER_CHARS:
+            return []  # refused when submitted; reading it at every key would hold up the screen
         fields = self.fields
         return completions(text_before_cursor, fields if fields is not None else [])
 
