@@ -1,13 +1,15 @@
 """The Textual application: a read-only-by-default browser over one ``AffinitySession``.
 
-Four modes, one per thing a deal team browses (``1`` Lists, ``2`` People, ``3`` Companies,
-``4`` Opportunities), each with its own screen stack so ``escape`` goes back within it. The
-write lock lives here: ``w`` toggles it, unlocking asks first, and while locked the session has
-no client that can write at all.
+Five modes, one per thing a deal team browses (``1`` Lists, ``2`` People, ``3`` Companies,
+``4`` Opportunities, ``5`` Reminders), each with its own screen stack so ``escape`` goes back
+within it. The write lock lives here: ``w`` toggles it, unlocking asks first, and while locked
+the session has no client that can write at all. At start, notes written but never sent (drafts
+kept on disk) are counted in a notification; ``D`` lists them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import sys
 from datetime import datetime
@@ -21,6 +23,7 @@ from textual.reactive import reactive
 from textual.worker import Worker
 
 from .commands import AffinityCommands
+from .drafts_commands import UnsentNotesCommands
 from .crash_report import redacted_traceback
 from .data import AffinitySession
 from .keys import GLOBAL_BINDINGS
@@ -29,10 +32,11 @@ from .screens.entities import EntitiesScreen
 from .screens.help import HelpScreen
 from .screens.lists import ListsScreen
 from .screens.notices import AUTO_RESUME_SECONDS, notify_failure, resume_delay, say_worker_failure
+from .screens.reminders import RemindersScreen
 from .screens.write_flow import perform
 from .widgets.confirm import ConfirmScreen
 
-STYLESHEETS = ("app.tcss", "widgets.tcss")
+STYLESHEETS = ("app.tcss", "widgets.tcss", "notes.tcss")
 
 
 GC_THRESHOLDS = (5_000, 10, 10)
@@ -51,7 +55,7 @@ class AffinityApp(App[None]):
     TITLE = "affinity-tui"
     SUB_TITLE = "connecting…"
     DEFAULT_MODE = "lists"
-    COMMANDS = App.COMMANDS | {AffinityCommands}
+    COMMANDS = App.COMMANDS | {AffinityCommands, UnsentNotesCommands}
     BINDINGS: ClassVar[list[BindingType]] = GLOBAL_BINDINGS
 
     write_mode: reactive[bool] = reactive(False, bindings=True)
@@ -64,6 +68,7 @@ class AffinityApp(App[None]):
         self.add_mode("people", lambda: EntitiesScreen(session, "person"))
         self.add_mode("companies", lambda: EntitiesScreen(session, "company"))
         self.add_mode("opportunities", lambda: EntitiesScreen(session, "opportunity"))
+        self.add_mode("reminders", lambda: RemindersScreen(session))
         self.user_keymap: dict[str, str] = dict(keymap or {})
         """Binding id -> keys, from the config file's [keymap] (help shows these keys)."""
 
@@ -90,6 +95,42 @@ class AffinityApp(App[None]):
             return
         self.title = me.tenant_name
         self.sub_title = f"{me.user_name} <{me.user_email}>" if me.user_email else me.user_name
+        await self.announce_unsent_notes()
+
+    # ---- unsent notes ----------------------------------------------------------------------
+    async def announce_unsent_notes(self) -> None:
+        """Say how many notes were written but never sent (drafts on disk), once, at start."""
+        from .screens.composer import unsent_drafts
+
+        try:
+            drafts = await asyncio.to_thread(unsent_drafts, self.session)
+        except OSError:
+            return
+        if drafts:
+            count = "1 unsent note" if len(drafts) == 1 else f"{len(drafts)} unsent notes"
+            self.notify(f"{count}: press D to open {'it' if len(drafts) == 1 else 'them'}.", title="Drafts",
+                        timeout=10)
+
+    def action_unsent_notes(self) -> None:
+        """``D``: pick an unsent note and open it in the composer."""
+        self.run_worker(self._pick_unsent_note(), group="drafts", exclusive=True, exit_on_error=False)
+
+    async def _pick_unsent_note(self) -> None:
+        from .screens.composer import describe_draft, open_composer, unsent_drafts
+        from .widgets.pickers import PickOne
+
+        drafts = await asyncio.to_thread(unsent_drafts, self.session)
+        if not drafts:
+            self.notify("No unsent notes.", timeout=3)
+            return
+        choices = [(describe_draft(d), str(i)) for i, d in enumerate(drafts)]
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                target = drafts[int(value)].target
+                open_composer(self.screen, self.session, target.kind, target.entity_id, target.title)
+
+        self.push_screen(PickOne("Unsent notes (newest first)", choices), chosen)
 
     # ---- the lock --------------------------------------------------------------------------
     def action_toggle_lock(self) -> None:

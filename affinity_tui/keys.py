@@ -28,6 +28,8 @@ GLOBAL_BINDINGS: list[BindingType] = [
     Binding("2", "switch_mode('people')", "People", show=False, id="go.people"),
     Binding("3", "switch_mode('companies')", "Companies", show=False, id="go.companies"),
     Binding("4", "switch_mode('opportunities')", "Opportunities", show=False, id="go.opportunities"),
+    Binding("5", "switch_mode('reminders')", "Reminders", show=False, id="go.reminders"),
+    Binding("D", "unsent_notes", "Unsent notes (drafts)", show=False, id="drafts"),
     Binding("w", "toggle_lock", "Lock/unlock", id="lock.toggle"),
     Binding("u", "undo", "Undo", id="undo", tooltip="Undo the last change (offered for 15 s)"),
     Binding("question_mark", "help", "Help", id="help"),
@@ -37,7 +39,8 @@ PALETTE_BINDING = Binding("ctrl+p", "command_palette", "Command palette: go to a
 """Textual's own (``App.COMMAND_PALETTE_BINDING``), listed so help shows it."""
 
 SECTION_ORDER = ("Everywhere", "Records", "Moving in a table", "Any table", "Lists", "List entries",
-                 "People, Companies, Opportunities", "Detail", "Filter bar", "Dialogs")
+                 "People, Companies, Opportunities", "Reminders", "Detail", "Note composer", "Reminder dialog",
+                 "Filter bar", "Dialogs")
 """Help's order; a section not named here comes after these, alphabetically."""
 
 PACKAGES = ("affinity_tui.screens", "affinity_tui.widgets")

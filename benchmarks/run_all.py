@@ -146,6 +146,8 @@ def main() -> None:
     import subprocess
 
     subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "triage.py")], check=False)
+    log("quick note entry (benchmarks/notes.py)…")
+    subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "notes.py")], check=False)
     log("done")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=str))

@@ -7,7 +7,9 @@ tests, from the demo tenant with a fixed clock. Run from the repository root:
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,6 +29,9 @@ async def export(name: str, out: Path) -> Path:
 
 
 def main() -> None:
+    # The composer scenario writes a draft as it types: into a throwaway state directory, never
+    # the user's own.
+    os.environ["AFFINITY_TUI_STATE_DIR"] = tempfile.mkdtemp(prefix="affinity-tui-screenshots-")
     out = ROOT / "screenshots"
     out.mkdir(exist_ok=True)
     for name in SCENARIOS:

@@ -50,5 +50,7 @@ def test_installed_wheel_finds_its_styles(wheel: Path, tmp_path: Path) -> None:
     styles, css_paths = done.stdout.split()
     assert Path(styles) == target / "affinity_tui" / "styles"
     sheets = [Path(p) for p in css_paths.split(",")]
-    assert {p.name for p in sheets} == {"app.tcss", "widgets.tcss"}
+    from affinity_tui.app import STYLESHEETS
+
+    assert {p.name for p in sheets} == set(STYLESHEETS)
     assert all(p.is_file() and p.is_relative_to(target) for p in sheets)

@@ -21,11 +21,13 @@ from affinity_tui.data import AffinitySession, UserFacingError
 from affinity_tui.emulator import Emulator
 from affinity_tui.keys import every_key, key_sections
 from affinity_tui.screens.board import BoardScreen
+from affinity_tui.screens.composer import NoteComposer
 from affinity_tui.screens.detail import DetailScreen
 from affinity_tui.screens.entities import EntitiesScreen
 from affinity_tui.screens.entries import ListEntriesScreen
 from affinity_tui.screens.field_editor import FieldEditor
 from affinity_tui.screens.lists import ListsScreen
+from affinity_tui.screens.reminders import RemindersScreen
 from affinity_tui.widgets.confirm import ConfirmScreen
 from affinity_tui.widgets.filter_bar import FilterBar
 
@@ -79,14 +81,38 @@ class Sweep:
         for _ in range(6):
             if isinstance(app.screen, ModalScreen) or (not isinstance(app.screen, base)
                                                        or len(app.screen_stack) > depth):
+                before = (app.screen, len(app.screen_stack))
                 await self.pilot.press("escape")
                 await settle(self.pilot)
+                if (app.screen, len(app.screen_stack)) == before:
+                    break  # escape goes nowhere from here (another mode's first screen)
                 continue
             break
         bars = app.screen.query(FilterBar)
         if bars and bars.first().display:
             await self.pilot.press("escape")
             await settle(self.pilot)
+
+    async def press_in_composer(self) -> None:
+        """Every key typed in the note composer (``n`` on the row), ``ctrl+s`` (save) last but one
+        and ``escape`` (close) last, so every other key reaches the composer itself."""
+        app = self.pilot.app
+        await self.pilot.press("n")
+        await settle(self.pilot)
+        assert isinstance(app.screen, NoteComposer)
+        composer, depth = app.screen, len(app.screen_stack)
+        for key in [k for k in sweep_keys() if k not in ("escape", "ctrl+s")] + ["ctrl+s"]:
+            if app.screen is not composer:
+                await self.back_to(NoteComposer, depth)
+            await self.pilot.press(key)
+            await settle(self.pilot)
+            self.visited.add(type(app.screen))
+            if isinstance(app.screen, ModalScreen) and type(app.screen) not in self.swept_dialogs:
+                await self.press_inside(app.screen)
+        assert type(app.screen) is ConfirmScreen, "ctrl+s in the composer should ask to unlock"
+        await self.back_to(NoteComposer, depth)
+        await self.pilot.press("escape")
+        await settle(self.pilot)
 
     async def press_everything(self, base: type) -> None:
         """Press each key on the screen, and every key inside each kind of dialog the first time a
@@ -163,6 +189,11 @@ async def test_no_key_sends_a_write_while_locked(app: AffinityApp, emulator: Emu
             await settle(pilot)
             assert isinstance(app.screen, EntitiesScreen)
             await sweep.press_everything(EntitiesScreen)
+        await sweep.press_in_composer()
+        await pilot.press("5")
+        await settle(pilot)
+        assert isinstance(app.screen, RemindersScreen)
+        await sweep.press_everything(RemindersScreen)
         assert not app.write_mode
     reads = [r for r in emulator.log.entries if not r.write]
     assert len(reads) > 20, "the sweep should have exercised real loads"

@@ -517,6 +517,30 @@ class V2Routes:
         self.emu.writes.delete_note(note)
         return no_content()
 
+    # ---- users (the team: internal persons) ----------------------------------------------------
+    def _user(self, p: Person) -> dict[str, Any]:
+        return {"id": p.id, "firstName": p.first_name, "lastName": p.last_name,
+                "primaryEmailAddress": p.primary_email, "photoUrl": None, "status": "active"}
+
+    async def users(self, request: Request) -> Response:
+        """``GET /v2/users``: the team (every internal person, all active), ``term`` matching a
+        name or email, ``filter`` on ``id`` and ``status``."""
+        q = Query.of(request)
+        items = sorted((p for p in self.store.persons.values() if p.type == "internal"), key=lambda p: p.id)
+        term = (q.get("term") or "").strip().casefold()
+        if term:
+            items = [p for p in items if any(term in text.casefold() for text in _entity_texts(p))]
+        items = self._filtered(q, items, lambda p: {"id": p.id, "status": "active"})
+        page = page_v2(request, q, items)
+        return json_response(paged_body(page, [self._user(p) for p in page.items]))
+
+    async def user(self, request: Request) -> Response:
+        ident = _int(request.path_params["user_id"], "userId")
+        p = self.store.persons.get(ident)
+        if p is None or p.type != "internal":
+            raise not_found("User", ident)
+        return json_response(self._user(p))
+
     # ---- reminders -------------------------------------------------------------------------
     def _reminder_props(self, r: Reminder) -> dict[str, Any]:
         from .serialize import reminder_status
@@ -627,6 +651,8 @@ class V2Routes:
             r("/v2/reminders/{reminder_id}", self.update_reminder, methods=["POST"]),
             r("/v2/reminders/{reminder_id}", self.delete_reminder, methods=["DELETE"]),
             r("/v2/emails", self.emails),
+            r("/v2/users", self.users),
+            r("/v2/users/{user_id}", self.user),
             r("/v2/meetings", self.meetings),
         ]
         for base in ("/v2/companies", "/v2/persons"):

@@ -2,8 +2,8 @@
 stage, cards to move between them.
 
 Arrows move between cards and columns; ``shift+←/→`` moves the card to the previous or next
-stage (write mode, confirmed, one request); ``s`` picks any stage; ``enter`` opens the card's
-record. The board starts with the first page of entries and says how many it shows; ``m``
+stage (write mode, confirmed, one request); ``s`` picks any stage; ``n`` writes a note on the
+card's record; ``enter`` opens the card's record. The board starts with the first page of entries and says how many it shows; ``m``
 loads the next page, ``A`` loads all of them after saying what that costs. A move made
 anywhere (here, the table, a detail screen) moves the card, through the session's changes.
 """
@@ -51,6 +51,7 @@ class BoardScreen(RecordActions):
                 tooltip="Move the card to the next stage"),
         Binding("s", "status", "Status", id="board.status"),
         Binding("enter", "open", "Open", id="board.open"),
+        Binding("n", "note", "Note", id="board.note", tooltip="Write a note on the card's record"),
         Binding("m", "more", "Load more", id="board.more"),
         Binding("A", "load_all", "Load all", show=False, id="board.load-all"),
         Binding("R", "refresh", "Refresh", show=False, id="board.refresh"),
@@ -179,6 +180,14 @@ class BoardScreen(RecordActions):
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+    def action_note(self) -> None:
+        """``n``: the note composer on the card's record."""
+        from .composer import open_composer
+
+        card = self.board.current
+        if card is not None:
+            open_composer(self, self.session, card.entity_type, card.entity_id, card.name)
 
     def action_open(self) -> None:
         from .detail import DetailScreen

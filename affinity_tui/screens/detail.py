@@ -26,6 +26,7 @@ from textual.widgets import Header, Static
 from ..data.cursors import EntityKind
 from ..data.dates import relative
 from ..data.detail import EntityProfile, FieldGroup, FieldLine, InteractionView, ListMembership, NoteView, ReminderView
+from ..data.entity_ref import EntityRef
 from ..data.links import RecordLink
 from ..data.rows import cell_width
 from ..data.session import AffinitySession
@@ -69,8 +70,11 @@ class DetailScreen(RecordActions):
         Binding("enter", "activate", "Open / unfold", id="detail.open"),
         Binding("f", "toggle_empty", "Empty fields", id="detail.empty-fields"),
         Binding("s", "status", "Status", id="detail.status"),
-        Binding("e", "edit_field", "Edit field", id="detail.edit-field"),
+        Binding("e", "edit_field", "Edit field/note", id="detail.edit-field"),
         Binding("a", "add_to_list", "Add to a list", id="detail.add-to-list"),
+        Binding("n", "new_note", "Note", id="detail.note"),
+        Binding("r", "new_reminder", "Reminder", id="detail.reminder"),
+        Binding("d", "delete_note", "Delete note", show=False, id="detail.delete-note"),
     ]
 
     def __init__(self, session: AffinitySession, kind: str, entity_id: int, *, title: str = "",
@@ -120,6 +124,7 @@ class DetailScreen(RecordActions):
 
     async def on_mount(self) -> None:
         self.on_mount_triage()
+        self.on_mount_notes()
         self.sub_title = f"{self.source.kind_word}: {self.entity_title}"
         self._show_title()
         await self.load_all()
@@ -301,10 +306,13 @@ class DetailScreen(RecordActions):
                             entity_type=self.kind)
 
     async def action_edit_field(self) -> None:
-        """``e``: edit the field under the cursor (a list field; others say why not)."""
+        """``e``: edit the field under the cursor (a list field; others say why not), or the note."""
         from .triage import EntryPick, edit_field
 
         item = self.focused_item()
+        if isinstance(item, NoteView):
+            self.edit_focused_note(item)
+            return
         if not isinstance(item, FieldItem):
             self.notify("Put the cursor on a field to edit it.", title="Edit", markup=False)
             return
@@ -343,6 +351,70 @@ class DetailScreen(RecordActions):
         unsubscribe = getattr(self, "_unsubscribe_triage", None)
         if unsubscribe is not None:
             unsubscribe()
+        unsubscribe = getattr(self, "_unsubscribe_notes", None)
+        if unsubscribe is not None:
+            unsubscribe()
+
+    # ---- notes and reminders ---------------------------------------------------------------
+    def _me(self) -> EntityRef:
+        return EntityRef(self.kind, int(self.entity_id), self.entity_title)
+
+    def action_new_note(self) -> None:
+        """``n``: write a note on this record."""
+        from .composer import open_composer
+
+        open_composer(self, self.session, self.kind, self.entity_id, self.entity_title)
+
+    def action_new_reminder(self) -> None:
+        """``r``: set a reminder on this record."""
+        from .reminder_dialog import open_reminder_dialog
+
+        open_reminder_dialog(self, self.session, self.kind, self.entity_id, self.entity_title)
+
+    def edit_focused_note(self, note: NoteView) -> None:
+        """``e`` on a note: edit it (if the signed-in user wrote it)."""
+        from .composer import edit_note
+
+        edit_note(self, self.session, note, self._me())
+
+    def action_delete_note(self) -> None:
+        """``d`` on a note: delete it (if the signed-in user wrote it), confirmed."""
+        from .composer import delete_note
+
+        item = self.focused_item()
+        if not isinstance(item, NoteView):
+            self.notify("Put the cursor on a note to delete it.", title="Delete", markup=False)
+            return
+        delete_note(self, self.session, item)
+
+    def on_mount_notes(self) -> None:
+        """Show a note or reminder saved anywhere in the app on this record at once (only its
+        section is redrawn; nothing is read again)."""
+        from ..data.writes.notes import NoteDeleted, NoteSaved
+        from ..data.writes.reminders import ReminderDeleted, ReminderSaved
+
+        def changed(effect: object) -> None:
+            concerns = getattr(effect, "concerns", None)
+            if not callable(concerns) or not concerns(self.kind, self.entity_id):
+                return
+            if isinstance(effect, NoteSaved | NoteDeleted) and self.notes is not None:
+                kept = [n for n in self.notes
+                        if int(n.id) != int(effect.note.id if isinstance(effect, NoteSaved) else effect.note_id)]
+                if isinstance(effect, NoteSaved) and effect.attached_here(self.kind, self.entity_id):
+                    kept.append(effect.note)
+                kept.sort(key=lambda n: (n.created_at, int(n.id)), reverse=True)
+                self.notes = kept
+                self.call_later(self.show_notes)
+            elif isinstance(effect, ReminderSaved | ReminderDeleted) and self.reminders is not None:
+                rid = int(effect.reminder.id if isinstance(effect, ReminderSaved) else effect.reminder_id)
+                reminders = [r for r in self.reminders if int(r.id) != rid]
+                if isinstance(effect, ReminderSaved):
+                    reminders.append(effect.reminder)
+                reminders.sort(key=lambda r: (r.status != "overdue", r.due_at))
+                self.reminders = reminders
+                self.call_later(self.show_reminders)
+
+        self._unsubscribe_notes = self.session.changes.subscribe(changed)
 
 
 # ---- what each section shows -------------------------------------------------------------------

@@ -16,11 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Header
 
+from ..data.entity_ref import KINDS, EntityRef, as_kind
 from ..data.export import export_csv
 from ..data.links import RecordLink
 from ..data.rows import Column, Row
 from ..data.session import AffinitySession
-from ..data.sources import QueryProblem, TableSource
+from ..data.sources import ListsSource, QueryProblem, TableSource
 from ..widgets.filter_bar import FilterBar
 from ..widgets.key_footer import KeyFooter
 from ..widgets.lazy_table import LazyTable
@@ -43,6 +44,8 @@ class TableScreen(RecordActions):
         Binding("f", "find", "Find in loaded", id="screen.find"),
         Binding("x", "clear", "Clear filter/find", show=False, id="screen.clear"),
         Binding("e", "export", "Export CSV", show=False, id="screen.export"),
+        Binding("n", "new_note", "Note", id="screen.note"),
+        Binding("r", "new_reminder", "Reminder", id="screen.reminder"),
     ]
 
     names_source_in_header = True
@@ -293,10 +296,44 @@ class TableScreen(RecordActions):
 
     # ---- shared actions --------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """``escape`` is offered only where there is somewhere to go back to."""
+        """``escape`` is offered only where there is somewhere to go back to; ``n`` and ``r`` only
+        where rows are people, companies or opportunities (not lists)."""
         if action == "back":
             return len(self.app.screen_stack) > 1
+        if action in ("new_note", "new_reminder"):
+            return not isinstance(self.source, ListsSource)
         return True
+
+    def row_entity(self) -> EntityRef | None:
+        """The person, company or opportunity of the row under the cursor (a list entry's entity)."""
+        row = self.table.current_row
+        if row is None or row.entity_type not in KINDS or row.entity_id <= 0:
+            return None
+        return EntityRef(as_kind(row.entity_type), row.entity_id, self.row_title(row))
+
+    def row_title(self, row: Row) -> str:
+        """The row's entity as named in the table (the first column)."""
+        return row.cells[0] if row.cells else ""
+
+    def action_new_note(self) -> None:
+        """``n``: write a note on the row's entity."""
+        from .composer import open_composer
+
+        entity = self.row_entity()
+        if entity is None:
+            self.notify("Put the cursor on a person, company, opportunity or list entry first.", timeout=4)
+            return
+        open_composer(self, self.session, entity.kind, entity.entity_id, entity.title)
+
+    def action_new_reminder(self) -> None:
+        """``r``: set a reminder on the row's entity."""
+        from .reminder_dialog import open_reminder_dialog
+
+        entity = self.row_entity()
+        if entity is None:
+            self.notify("Put the cursor on a person, company, opportunity or list entry first.", timeout=4)
+            return
+        open_reminder_dialog(self, self.session, entity.kind, entity.entity_id, entity.title)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

@@ -9,7 +9,7 @@ typed (the caller's ``on_failed`` decides how) and says what to do.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from textual.screen import Screen
 
@@ -31,7 +31,7 @@ class Unlocker(Protocol):
         ...
 
 
-def perform(screen: Screen[object], session: AffinitySession, action: WriteAction, *,
+def perform(screen: Screen[Any], session: AffinitySession, action: WriteAction, *,
             on_done: Callable[[WriteDone], None] | None = None,
             on_failed: Callable[[UserFacingError], None] | None = None,
             confirm: bool = True) -> None:

@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 DROPPED_FIRST = ("quit", "export", "sort", "find", "columns", "back", "select_row", "toggle_empty", "activate",
-                 "open", "more", "saved_view", "open_view")
+                 "open", "more", "saved_view", "open_view", "new_reminder", "new_note")
 """Actions whose keys leave a narrow footer first, in this order."""
 ALWAYS_SHOWN = frozenset({"help", "toggle_lock", "undo", "query"})
 """Actions whose keys stay however narrow the footer is: ``?``, ``w``, ``u`` while an undo is

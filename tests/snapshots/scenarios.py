@@ -7,8 +7,9 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 SIZE = (120, 40)
@@ -22,6 +23,8 @@ async def loaded(pilot: Pilot[Any]) -> None:
         await pilot.pause()
     for input_ in pilot.app.screen.query(Input):
         input_.cursor_blink = False  # a blinking cursor would make snapshots flaky
+    for area in pilot.app.screen.query(TextArea):
+        area.cursor_blink = False
     await pilot.pause()
 
 
@@ -104,11 +107,38 @@ async def add_to_list(pilot: Pilot[Any]) -> None:
     await keys(pilot, "3", "a")  # the first company
 
 
+NOTE = """Call with **Copperbio** founders: strong *technical* team.
+
+- Send the deck to [Priya Raman](https://harborpeak.affinity.co/persons/50002)
+- Reference calls with two customers
+
+1. Term sheet by Friday
+2. IC on the 9th"""
+
+
+async def composer(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "enter", "n")  # Deal Pipeline → a note on the first entry
+    pilot.app.post_message(events.Paste(NOTE))  # as a terminal pastes: the app hands it to the focus
+    await loaded(pilot)
+
+
+async def reminder_dialog(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "enter", "r")
+    await pilot.press(*"Send the term sheet draft")
+    due = pilot.app.screen.query_one("#reminder-due", Input)
+    due.value = "next monday 10am"
+    await loaded(pilot)
+
+
+async def reminders(pilot: Pilot[Any]) -> None:
+    await keys(pilot, "5")
+
+
 SCENARIOS: dict[str, Scenario] = {
     "lists": lists, "entries": entries, "entries-filtered": entries_filtered,
     "filter-problem": filter_problem, "saved-view": saved_view, "people": people,
     "companies": companies, "opportunities": opportunities, "deal-detail": deal_detail,
     "company-detail": company_detail, "help": help_screen, "unlock-prompt": unlock_prompt,
     "write-mode": write_mode, "status-picker": status_picker, "field-editor": field_editor, "board": board,
-    "add-to-list": add_to_list,
+    "add-to-list": add_to_list, "composer": composer, "reminder-dialog": reminder_dialog, "reminders": reminders,
 }

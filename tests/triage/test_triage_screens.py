@@ -140,6 +140,24 @@ async def test_a_board_card_moves_to_the_next_stage(app: AffinityApp, emulator: 
         assert "showing 100 of 300 entries" in app.screen.query_one("#status").message  # type: ignore[attr-defined]
 
 
+async def test_n_on_a_board_card_opens_the_composer_on_its_record(app: AffinityApp, emulator: Emulator) -> None:
+    from affinity_tui.screens.composer import NoteComposer
+
+    async with app.run_test(size=SIZE) as pilot:
+        await open_list(pilot, PIPELINE)
+        await pilot.press("b")
+        await until(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen.source.loaded > 0)
+        card = app.screen.board.current  # type: ignore[attr-defined]
+        assert card is not None
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, NoteComposer), what="the composer")
+        target = app.screen.target  # type: ignore[attr-defined]
+        assert (target.kind, int(target.entity_id)) == (card.entity_type, card.entity_id)
+        await pilot.press("escape")
+        await settle(pilot)
+    assert emulator.log.writes == []
+
+
 async def test_add_a_company_to_a_list_then_undo(app: AffinityApp, emulator: Emulator) -> None:
     s = emulator.store
     async with app.run_test(size=SIZE) as pilot:

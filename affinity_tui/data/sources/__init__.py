@@ -6,6 +6,7 @@ from .detail import DetailSource
 from .entities import EntitySource
 from .entries import EntriesSource
 from .lists import ListDirectory, ListsSource, ListSummary, SavedViewSummary
+from .reminders import RemindersSource
 
 __all__ = ["DetailSource", "EntriesSource", "EntitySource", "ListDirectory", "ListSummary",
-           "ListsSource", "QueryProblem", "SavedViewSummary", "TablePage", "TableSource"]
+           "ListsSource", "QueryProblem", "RemindersSource", "SavedViewSummary", "TablePage", "TableSource"]
