@@ -149,6 +149,16 @@ def clear(r: Rig) -> None:
     r.emulator.api_key = r.key
 
 
+async def paste(pilot: Pilot[Any], text: str) -> None:
+    """Paste ``text`` as a terminal's bracketed paste arrives: to the app, which hands it to the
+    focused widget (a paste posted to the widget itself would reach the app too, and be handed
+    over a second time)."""
+    from textual import events
+
+    pilot.app.post_message(events.Paste(text))
+    await pilot.pause()
+
+
 async def wait_for(pilot: Pilot[Any], predicate: Callable[[], object], timeout: float = 8.0) -> bool:
     """Let the app run until ``predicate()`` holds (True), or ``timeout`` seconds pass (False)."""
     deadline = time.monotonic() + timeout

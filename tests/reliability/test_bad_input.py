@@ -25,9 +25,9 @@ from affinity_tui.widgets.pickers import PickOne
 from affinity_tui.widgets.prompt import TextPrompt
 
 from ..conftest import NOW
-from ..screens.helpers import paste, settle
+from ..screens.helpers import settle
 from .figures import BOARD
-from .harness import SIZE, Rig, rig, wait_for
+from .harness import SIZE, Rig, paste, rig, wait_for
 
 STALL_BUDGET = 0.25
 """The longest the event loop may be held up by one input, a 1 MB paste included (seconds)."""

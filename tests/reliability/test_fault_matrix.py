@@ -11,9 +11,10 @@ requests only, the action is taken, and then:
   filter, view or search goes back to the rows before it, the typed filter back in the bar; a
   refresh under a fault keeps the rows, cards and detail parts it had); a field value typed
   for a write that did not land is offered again;
-* **sends no write twice**: exactly one write request per confirmation, whatever came back, and
-  what the app says matches the tenant ("Nothing was changed" means unchanged, "reached
-  Affinity" means changed);
+* **sends no write twice**: one write request per confirmation that could have been carried out,
+  whatever came back (a request refused outright, 403 on a v2 reminder, is sent once more
+  through v1 by the SDK), and what the app says matches the tenant ("Nothing was changed" means
+  unchanged, "reached Affinity" means changed);
 * **recovers when the fault clears**: by itself after a rate-limit wait, else with ``R`` (or, for
   a write, by doing it again), to exactly what a fault-free run shows.
 
@@ -22,30 +23,36 @@ Every cell is recorded on the summary board; each test fails if any of its cells
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from affinity_tui.emulator import Emulator, EmulatorConfig, TenantStore, build_demo_tenant
 from affinity_tui.screens.add_to_list import AddToListScreen
 from affinity_tui.screens.board import BoardScreen
+from affinity_tui.screens.composer import NoteComposer
 from affinity_tui.screens.detail import SECTIONS, DetailScreen
 from affinity_tui.screens.entities import EntitiesScreen
 from affinity_tui.screens.entries import ListEntriesScreen
 from affinity_tui.screens.field_editor import FieldEditor
 from affinity_tui.screens.lists import ListsScreen
+from affinity_tui.screens.reminder_dialog import ReminderDialog
+from affinity_tui.screens.reminders import RemindersScreen
 from affinity_tui.widgets.confirm import ConfirmScreen, ConfirmWriteScreen
 from affinity_tui.widgets.lazy_table import LazyTable
 from affinity_tui.widgets.pickers import PickOne
 from affinity_tui.widgets.status_picker import StatusPicker
 
 from ..conftest import NOW
-from ..screens.helpers import paste, settle
+from ..screens.helpers import settle
 from .figures import BOARD, FAULTS
-from .harness import SIZE, Rig, clear, crashed, inject, rig, screen_text, wait_for, wait_out_rate_limit
+from .harness import SIZE, Rig, clear, crashed, inject, paste, rig, screen_text, wait_for, wait_out_rate_limit
 
 pytestmark = pytest.mark.usefixtures("fast_timeouts")
 
@@ -417,6 +424,9 @@ class Attempt:
     sent: int
     said: list[str]
     changed: bool
+    refused: int = 0
+    """Write requests Affinity refused outright (401, 403, 429, 5xx: not carried out); the SDK
+    sends a reminder refused by the v2 API (403) once more through v1."""
 
 
 async def confirm(pilot: Pilot[Any], r: Rig, fault: str | None, paths: list[str]) -> None:
@@ -433,20 +443,22 @@ async def confirm(pilot: Pilot[Any], r: Rig, fault: str | None, paths: list[str]
 
 async def attempt(pilot: Pilot[Any], r: Rig, fault: str | None, paths: list[str],
                   start: Callable[[], Awaitable[None]], changed: Callable[[], bool]) -> Attempt:
-    sent, said = len(r.wire.writes), len(r.said.items)
+    sent, said, logged = len(r.wire.writes), len(r.said.items), len(r.emulator.log.entries)
     await start()
     await confirm(pilot, r, fault, paths)
     await wait_for(pilot, lambda: len(r.said.items) > said and not any(
         w.group == "write" and w.is_running for w in r.app.workers), 10)
     await settled(pilot)
-    return Attempt(len(r.wire.writes) - sent, r.said.since(said), changed())
+    refused = sum(1 for e in r.emulator.log.entries[logged:] if e.write and (e.status in (401, 403, 429)
+                                                                            or e.status >= 500))
+    return Attempt(len(r.wire.writes) - sent, r.said.since(said), changed(), refused)
 
 
 def judged(first: Attempt, fault: str) -> Problems:
     """One write sent, and what the app said is what happened."""
     problems: Problems = []
-    if first.sent != 1:
-        problems.append(f"{first.sent} write requests for one confirmation")
+    if first.sent < 1 or first.sent - first.refused > 1:
+        problems.append(f"{first.sent} write requests for one confirmation ({first.refused} refused outright)")
     words = " ".join(first.said)
     if not words:
         return problems + ["said nothing"]
@@ -593,7 +605,119 @@ async def add_to_list(pilot: Pilot[Any], r: Rig, fault: str, row: int) -> Proble
     return problems
 
 
-WRITES = [Write("Status move", status_move), Write("field edit", field_edit), Write("add to list", add_to_list)]
+async def note_save(pilot: Pilot[Any], r: Rig, fault: str, row: int) -> Problems:
+    await open_people(pilot)
+    store = r.emulator.store
+    table(r).move_cursor(row)
+    await settled(pilot)
+    marker = f"Call notes {fault} #{row}: follow up on the term sheet"
+
+    def notes() -> int:
+        return sum(1 for n in store.notes.values() if marker in n.html)
+
+    await pilot.press("n")
+    await wait_for(pilot, lambda: isinstance(r.app.screen, NoteComposer))
+    composer = r.app.screen
+    assert isinstance(composer, NoteComposer)
+    await wait_for(pilot, lambda: r.app.focused is composer.editor)
+    await paste(pilot, marker)
+
+    async def start() -> None:
+        await pilot.press("ctrl+s")
+
+    first = await attempt(pilot, r, fault, ["/v2/notes", "/notes"], start, lambda: notes() > 0)
+    problems = judged(first, fault)
+    if notes() > 1:
+        problems.append("the note was saved twice")
+    clear(r)
+    await wait_out_rate_limit(r)
+    if not first.changed:
+        if r.app.screen is not composer or composer.editor.text != marker:
+            problems.append("the typed note was not kept in the composer")
+        elif not list(Path(os.environ["AFFINITY_TUI_STATE_DIR"], "note-drafts").glob("*.json")):
+            problems.append("no draft was kept on disk")
+        else:
+            again = await attempt(pilot, r, None, ["/v2/notes"], start, lambda: notes() > 0)
+            if again.sent != 1 or not again.changed:
+                problems.append("saving again after the fault did not save it once")
+    if notes() != 1:
+        problems.append(f"{notes()} notes in Affinity, not 1")
+    return problems
+
+
+async def reminder_save(pilot: Pilot[Any], r: Rig, fault: str, row: int) -> Problems:
+    await open_people(pilot)
+    store = r.emulator.store
+    table(r).move_cursor(row)
+    await settled(pilot)
+    content = f"Send the deck ({fault})"
+
+    def reminders() -> int:
+        return sum(1 for x in store.reminders.values() if x.content == content)
+
+    await pilot.press("r")
+    await wait_for(pilot, lambda: isinstance(r.app.screen, ReminderDialog) and bool(r.app.screen.query("#reminder-buttons")))
+    dialog = r.app.screen
+    assert isinstance(dialog, ReminderDialog)
+    dialog.query_one("#reminder-content", Input).value = content
+    dialog.query_one("#reminder-due", Input).value = "3d"
+    await pilot.pause()
+
+    async def start() -> None:
+        await pilot.press("ctrl+s")
+
+    first = await attempt(pilot, r, fault, ["/v2/reminders"], start, lambda: reminders() > 0)
+    problems = judged(first, fault)
+    if reminders() > 1:
+        problems.append("the reminder was saved twice")
+    clear(r)
+    await wait_out_rate_limit(r)
+    if not first.changed:
+        if r.app.screen is not dialog or dialog.query_one("#reminder-content", Input).value != content:
+            problems.append("what was typed was not kept in the dialog")
+        else:
+            again = await attempt(pilot, r, None, ["/v2/reminders"], start, lambda: reminders() > 0)
+            if again.sent != 1 or not again.changed:
+                problems.append("saving again after the fault did not save it once")
+    if reminders() != 1:
+        problems.append(f"{reminders()} such reminders in Affinity, not 1")
+    return problems
+
+
+async def reminder_complete(pilot: Pilot[Any], r: Rig, fault: str, row: int) -> Problems:
+    await settled(pilot)
+    await pilot.press("5")
+    await wait_for(pilot, lambda: isinstance(r.app.screen, RemindersScreen) and table(r).loaded_rows)
+    await settled(pilot)
+    store = r.emulator.store
+    rows = table(r).loaded_rows
+    index = next(i for i, x in enumerate(rows) if store.reminders[x.key].completed_at is None)
+    reminder = store.reminders[rows[index].key]
+
+    async def start() -> None:
+        table(r).move_cursor(index)
+        await pilot.press("c")
+
+    def completed() -> bool:
+        return reminder.completed_at is not None
+
+    first = await attempt(pilot, r, fault, [f"/v2/reminders/{reminder.id}"], start, completed)
+    problems = judged(first, fault)
+    clear(r)
+    await wait_out_rate_limit(r)
+    if not first.changed:
+        again = await attempt(pilot, r, None, [f"/v2/reminders/{reminder.id}"], start, completed)
+        if again.sent != 1 or not again.changed:
+            problems.append("completing again after the fault did not complete it once")
+    shown = next((x.cells[0] for x in table(r).loaded_rows if x.key == reminder.id), None)
+    if shown != "done":
+        problems.append(f"the row says {shown!r}, not done")
+    return problems
+
+
+WRITES = [Write("Status move", status_move), Write("field edit", field_edit), Write("add to list", add_to_list),
+          Write("note save", note_save), Write("reminder save", reminder_save),
+          Write("reminder complete", reminder_complete)]
 
 
 @pytest.mark.parametrize("action", WRITES, ids=[a.name for a in WRITES])

@@ -30,9 +30,9 @@ from affinity_tui.screens.entries import ListEntriesScreen
 from affinity_tui.screens.lists import ListsScreen
 
 from ..conftest import NOW
-from ..screens.helpers import paste, settle
+from ..screens.helpers import settle
 from .figures import BOARD
-from .harness import SIZE, Rig, rig, screen_text, wait_for
+from .harness import SIZE, Rig, paste, rig, screen_text, wait_for
 
 KEY = "sk-live-4f9a7c21e0b84d3a9e6f"
 
