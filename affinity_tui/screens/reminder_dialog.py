@@ -28,7 +28,7 @@ from ..data.errors import UserFacingError
 from ..data.session import AffinitySession
 from ..data.team import TeamMember, team_of
 from ..data.writes import WriteDone
-from ..data.writes.reminders import RESET_TRIGGERS, CreateReminder, Recurrence
+from ..data.writes.reminders import MAX_CONTENT_CHARS, RESET_TRIGGERS, CreateReminder, Recurrence
 from .notices import notify_failure
 from .write_flow import perform
 
@@ -179,6 +179,8 @@ class ReminderDialog(ModalScreen[bool]):
             return "Choose who the reminder is for."
         owner_name = self.names.get(owner, f"#{owner}")
         content = self.query_one("#reminder-content", Input).value.strip()
+        if len(content) > MAX_CONTENT_CHARS:
+            return f"A reminder's text is at most {MAX_CONTENT_CHARS:,} characters (this has {len(content):,})."
         return CreateReminder(self.target, content, due.at if due is not None else None, owner, owner_name,
                               recurrence=recurrence, now=self._now(), clock=self.session.clock)
 

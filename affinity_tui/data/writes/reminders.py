@@ -155,6 +155,11 @@ def _done(stored: StoredReminder, saved: Reminder, *, created: bool, tz: tzinfo 
 
 
 # ---- create ----------------------------------------------------------------------------------
+MAX_CONTENT_CHARS = 2_000
+"""The longest reminder text sent (a reminder is a line): a pasted page is refused before
+anything is sent."""
+
+
 class CreateReminder(WriteAction):
     """A new reminder on one entity: one-time (``due_at``) or recurring (``recurrence``)."""
 
