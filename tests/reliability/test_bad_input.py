@@ -1,5 +1,6 @@
-"""Bad input: a corpus of wrong filters, unknown field names, impossible dates, wrong numbers and
-1 MB pastes into every input (the filter bar, the search bar, find, each kind of field editor).
+"""Bad input: a corpus of wrong filters, unknown field names, impossible dates, wrong numbers,
+empty notes and 1 MB pastes into every input (the filter bar, the search bar, find, each kind of
+field editor, the note composer, the reminder dialog).
 
 Each must get a clear message where it was typed, send nothing, lose nothing typed, and never
 hold up the event loop longer than ``STALL_BUDGET``: a task that wakes every 5 ms measures the
@@ -18,9 +19,11 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
 from affinity_tui.emulator import Emulator, EmulatorConfig, TenantStore
+from affinity_tui.screens.composer import NoteComposer
 from affinity_tui.screens.entities import EntitiesScreen
 from affinity_tui.screens.entries import ListEntriesScreen
 from affinity_tui.screens.field_editor import FieldEditor
+from affinity_tui.screens.reminder_dialog import ReminderDialog
 from affinity_tui.widgets.pickers import PickOne
 from affinity_tui.widgets.prompt import TextPrompt
 
@@ -233,6 +236,89 @@ async def test_every_input_refuses_bad_text_in_place_sends_nothing_and_keeps_it(
         await pilot.press("slash")
         for text in (MEGABYTE, "x" * 1_000):
             await into_bar(pilot, r, text, stalls, results, "people search")
+        await pilot.press("escape")
+        await settle(pilot)
+
+        # The note composer: an empty note, a note of blanks, a 1 MB paste (typed into at once).
+        people = app.screen
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteComposer))
+        composer = app.screen
+        assert isinstance(composer, NoteComposer)
+        await wait_for(pilot, lambda: app.focused is composer.editor)
+        for text in ("", "   \n\n  "):
+            sent = len(r.wire.sent)
+            async with stalls.watching(f"composer {short(text)}"):
+                composer.editor.load_text("")
+                await paste(pilot, text)
+                await pilot.press("ctrl+s")
+                await settle(pilot)
+            if app.screen is not composer:
+                results.note(f"composer: {short(text)}", ["the composer took it as a note"])
+                await pilot.press("n")  # the unlock question
+                await settle(pilot)
+                break
+            status = str(composer.query_one("#composer-status").render())
+            problems = [] if "Nothing to save" in status else [f"said {status[:80]!r}"]
+            if composer.editor.text != text:
+                problems.append("the typed text was lost")
+            if len(r.wire.sent) != sent:
+                problems.append(f"sent {r.wire.sent[sent:]}")
+            results.note(f"composer: {short(text)}", problems)
+        for text in (MEGABYTE, "y" * 90_000):  # refused whole; a long note still pastes
+            composer.editor.load_text("Met the founders.")
+            composer.editor.move_cursor(composer.editor.document.end)
+            await settle(pilot)
+            sent = len(r.wire.sent)
+            async with stalls.watching(f"composer {short(text)}"):
+                await paste(pilot, text)
+                await pilot.press("z")  # a key typed right after it
+                await settle(pilot)
+            status = str(composer.query_one("#composer-status").render())
+            problems = []
+            if text is MEGABYTE:
+                if composer.editor.text != "Met the founders.z" or "Not pasted" not in status:
+                    problems.append(f"the paste was not refused whole, or not said: {status[:80]!r}")
+            elif composer.editor.text != "Met the founders." + text + "z":
+                problems.append("the paste was lost")
+            if len(r.wire.sent) != sent:
+                problems.append(f"sent {r.wire.sent[sent:]}")
+            results.note(f"composer: {short(text)}", problems)
+        composer.editor.load_text("")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is people)
+        await settle(pilot)
+
+        # The reminder dialog: impossible dates, a 1 MB paste into each line.
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReminderDialog) and bool(app.screen.query("#reminder-buttons")))
+        dialog = app.screen
+        cases = [("#reminder-due", d) for d in ("2026-02-30", "32 dec", "yesterday-ish", "2026-13-01", MEGABYTE)]
+        cases += [("#reminder-content", MEGABYTE)]
+        for line_id, text in cases:
+            line = dialog.query_one(line_id, Input)
+            dialog.query_one("#reminder-content", Input).value = "Send the deck"
+            dialog.query_one("#reminder-due", Input).value = "3d"
+            sent = len(r.wire.sent)
+            async with stalls.watching(f"reminder {line_id} {short(text)}"):
+                line.value = ""
+                line.focus()
+                await paste(pilot, text)
+                await pilot.press("ctrl+s")
+                await settle(pilot)
+            if app.screen is not dialog:
+                results.note(f"reminder {line_id[10:]}: {short(text)}", ["the dialog took it"])
+                await pilot.press("n")
+                await settle(pilot)
+                break
+            problems = []
+            if not str(dialog.query_one("#reminder-problem").render()).strip():
+                problems.append("no message in the dialog")
+            if line.value != text:
+                problems.append("the typed text was lost")
+            if len(r.wire.sent) != sent:
+                problems.append(f"sent {r.wire.sent[sent:]}")
+            results.note(f"reminder {line_id[10:]}: {short(text)}", problems)
     assert emulator.log.writes == []
     bad = results.bad
     BOARD.figure("Bad input", "inputs refused in place, nothing sent, nothing lost",
