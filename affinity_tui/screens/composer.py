@@ -69,6 +69,18 @@ MENTION_AFTER = frozenset(" \t\n([{\"'")
 address) it is just ``@``."""
 
 
+_UNSAFE_IN_NOTES: dict[int, str | None] = {
+    code: "\ufffd" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+    if code not in (0x09, 0x0A)} | {0x0D: None}
+
+
+def note_safe(text: str) -> str:
+    """``text`` as the composer may show and send it: line breaks and tabs kept (Markdown needs
+    them), ``\r`` dropped, every other control character and bidirectional override replaced
+    with ``�``."""
+    return text if text.isprintable() else text.translate(_UNSAFE_IN_NOTES)
+
+
 class NoteEditor(TextArea):
     """The composer's Markdown text area; ``@`` at the start of a word asks for a person."""
 
@@ -84,11 +96,20 @@ class NoteEditor(TextArea):
 
     async def _on_paste(self, event: events.Paste) -> None:
         """A paste past ``MAX_NOTE_CHARS`` is refused whole (laying out a line of megabytes would
-        hold up the screen for seconds); the text already there stays."""
+        hold up the screen for seconds); the text already there stays. Control characters in a
+        paste (an escape sequence copied from elsewhere) are replaced, so they never reach the
+        terminal, nor the note."""
         if len(self.text) + len(event.text) > MAX_NOTE_CHARS:
             event.prevent_default()
             event.stop()
             self.post_message(self.PasteRefused(len(event.text)))
+            return
+        safe = note_safe(event.text)
+        if safe != event.text and not self.read_only:
+            event.prevent_default()
+            event.stop()
+            result = self.replace(safe, *self.selection)
+            self.move_cursor(result.end_location)
 
     def on_mount(self) -> None:
         self.move_cursor(self.document.end)  # a restored draft continues where it ended
@@ -140,11 +161,11 @@ class NoteComposer(Screen[None]):
         self._preview_timer: Timer | None = None
         self._draft_io = asyncio.Lock()
         if note is not None:
-            self.initial_text = html_to_markdown(note.html)
+            self.initial_text = note_safe(html_to_markdown(note.html))
         else:
             self.restored = self.drafts.load(self.tenant_id, target.kind, target.entity_id)
             if self.restored is not None:
-                self.initial_text = self.restored.text
+                self.initial_text = note_safe(self.restored.text)
                 self.attached += [ref for ref in self.restored.also if not ref.same(target)]
 
     @property
@@ -377,7 +398,7 @@ class NoteComposer(Screen[None]):
             except OSError as error:
                 self._say(f"Could not start {command!r}: {error.strerror or error}", error=True)
                 return
-            edited = path.read_text(encoding="utf-8")
+            edited = note_safe(path.read_text(encoding="utf-8"))
         finally:
             path.unlink(missing_ok=True)
         if done.returncode != 0:
