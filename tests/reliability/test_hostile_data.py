@@ -30,11 +30,14 @@ from affinity_tui.data.values import clean_text
 from affinity_tui.emulator import Emulator, EmulatorConfig, TenantStore
 from affinity_tui.screens.add_to_list import AddToListScreen
 from affinity_tui.screens.board import BoardScreen
+from affinity_tui.screens.composer import NoteComposer
 from affinity_tui.screens.detail import DetailScreen
 from affinity_tui.screens.entities import EntitiesScreen
 from affinity_tui.screens.entries import ListEntriesScreen
 from affinity_tui.screens.field_editor import FieldEditor
 from affinity_tui.screens.help import HelpScreen
+from affinity_tui.screens.reminder_dialog import ReminderDialog
+from affinity_tui.screens.reminders import RemindersScreen
 from affinity_tui.widgets.confirm import ConfirmScreen, ConfirmWriteScreen
 from affinity_tui.widgets.pickers import PickMany, PickOne
 from affinity_tui.widgets.status_picker import StatusPicker
@@ -42,8 +45,11 @@ from affinity_tui.widgets.status_picker import StatusPicker
 from ..conftest import NOW
 from ..screens.helpers import settle
 from .figures import BOARD
-from .harness import SIZE, Rig, rig, screen_lines, screen_text, wait_for
+from .harness import SIZE, Rig, paste, rig, screen_lines, screen_text, wait_for
 
+HOSTILE_NOTE = ("[bold]Deck[/] [link=https://evil.example]x[/link] \x1b[2J\x1b]52;c;Y3VybA==\x07 \u202eevil "
+                "<script>alert(1)</script> **bold** [a link](javascript:alert(1)) \x00\x9b31m")
+"""Pasted into the composer: its preview and its HTML must show it as typed, safely."""
 CSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -185,6 +191,26 @@ async def test_every_screen_shows_hostile_text_literally_and_safely(hostile_tena
                 await tour.until(lambda: isinstance(app.screen, AddToListScreen))
                 await tour.look("add-to-list picker")
                 await tour.press("escape")
+                # The composer on a hostile name, its preview fed hostile text; then the HTML.
+                people = app.screen
+                await tour.press("n")
+                await tour.until(lambda: isinstance(app.screen, NoteComposer))
+                composer = app.screen
+                assert isinstance(composer, NoteComposer)
+                await tour.until(lambda: app.focused is composer.editor)
+                await paste(pilot, HOSTILE_NOTE)
+                preview = await tour.look("composer preview")
+                assert "[bold]Deck[/]" in preview
+                await tour.press("ctrl+o")
+                await tour.look("composer HTML")
+                composer.editor.load_text("")
+                await tour.press("escape")
+                await tour.until(lambda: app.screen is people)
+                await tour.press("r")
+                await tour.until(lambda: isinstance(app.screen, ReminderDialog))
+                await tour.look("reminder dialog")
+                await tour.press("escape")
+                await tour.until(lambda: app.screen is people)
             screen = app.screen
             assert isinstance(screen, EntitiesScreen)
             for row in rows:
@@ -194,6 +220,9 @@ async def test_every_screen_shows_hostile_text_literally_and_safely(hostile_tena
                 await tour.look(f"{kind} detail (row {row})")
                 await tour.press("escape")
                 await tour.until(lambda: app.screen is screen)
+        await tour.press("5")
+        await tour.until(lambda: isinstance(app.screen, RemindersScreen) and app.screen.table.loaded_rows)
+        await tour.look("reminders")
         await tour.press("question_mark")
         await tour.until(lambda: isinstance(app.screen, HelpScreen))
         await tour.look("help")

@@ -1,9 +1,10 @@
 """Secrets: the API key never appears on screen, in a screenshot, in any log (Python logging, the
-SDK's, httpx's, Textual's), on stdout or stderr, in an exported file or any other file the app
-writes, nor in a crash report; files the app writes that hold CRM data are created 0600.
+SDK's, httpx's, Textual's), on stdout or stderr, in an exported file, a note draft or any other
+file the app writes, nor in a crash report; files the app writes that hold CRM data are created
+0600 in folders created 0700.
 
 A tour with a recognisable key: every screen, a filter (the recent-filters file), an export, a
-server error, the key revoked mid-session (401), a bug inside one of the app's workers (said in
+note left unsent (its draft), a server error, the key revoked mid-session (401), a bug inside one of the app's workers (said in
 a notification, the app stays up), and finally a worker that crashes the app (a test-only hook:
 ``run_worker(..., exit_on_error=True)`` raising from code whose locals hold the key), whose
 crash report is read as the terminal would show it.
@@ -24,6 +25,7 @@ from textual.worker import WorkerFailed
 
 from affinity_tui.data.sources.lists import ListsSource
 from affinity_tui.emulator import Emulator, EmulatorConfig, TenantStore
+from affinity_tui.screens.composer import NoteComposer
 from affinity_tui.screens.detail import DetailScreen
 from affinity_tui.screens.entities import EntitiesScreen
 from affinity_tui.screens.entries import ListEntriesScreen
@@ -100,6 +102,13 @@ async def test_the_key_is_never_shown_logged_written_or_printed(
             await pilot.press("escape", "2")
             await wait_for(pilot, lambda: isinstance(app.screen, EntitiesScreen))
             await settle(pilot)
+            await pilot.press("n")  # a note typed, then left: its draft is kept on disk
+            await wait_for(pilot, lambda: isinstance(app.screen, NoteComposer))
+            await wait_for(pilot, lambda: app.focused is app.screen.editor)  # type: ignore[attr-defined]
+            await paste(pilot, "Met the founders: strong team.")
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: isinstance(app.screen, EntitiesScreen))
+            await settle(pilot)
             emulator.faults.update({"fail_next": [500, 500]})
             await pilot.press("R")
             await settle(pilot)
@@ -150,10 +159,13 @@ async def test_the_key_is_never_shown_logged_written_or_printed(
     assert "Traceback" in report and "a bug in a worker" in report  # the crash was reported...
     assert "[REDACTED]" in report  # ...with the key scrubbed from its message
     assert not leaks, leaks
-    assert any(name.startswith("exports") for name in files) and any(name.startswith("state") for name in files)
+    assert any(name.startswith("exports") for name in files)
+    assert any("recent-filters" in name for name in files) and any("note-drafts" in name for name in files)
 
 
 def test_files_holding_crm_data_are_created_0600(tmp_path: Path) -> None:
+    from affinity_tui.data.drafts import NoteDraft, NoteDraftStore
+    from affinity_tui.data.entity_ref import EntityRef
     from affinity_tui.data.export import export_csv
     from affinity_tui.data.recent import RecentFilters
     from affinity_tui.data.rows import Column, Row
@@ -167,12 +179,16 @@ def test_files_holding_crm_data_are_created_0600(tmp_path: Path) -> None:
         exported = export_csv([Column("name", "Name", "name", "name", 10)], [row], what="companies",
                               directory=tmp_path / "exports")
         chosen = export_csv([Column("name", "Name", "name", "name", 10)], [row], tmp_path / "mine.csv")
+        drafts = NoteDraftStore(tmp_path / "state" / "note-drafts")
+        draft = drafts.save(NoteDraft(EntityRef("person", 50001, "Morgan"), "Met the founders.", tenant_id=1))
     finally:
         os.umask(old)
     modes = {"recent filters": stat.S_IMODE(recent.path.stat().st_mode),
              "state folder": stat.S_IMODE(recent.path.parent.stat().st_mode),
+             "note draft": stat.S_IMODE(draft.stat().st_mode), "drafts folder": stat.S_IMODE(draft.parent.stat().st_mode),
              "export": stat.S_IMODE(exported.stat().st_mode), "export to a path": stat.S_IMODE(chosen.stat().st_mode)}
-    ok = modes == {"recent filters": 0o600, "state folder": 0o700, "export": 0o600, "export to a path": 0o600}
+    ok = modes == {"recent filters": 0o600, "state folder": 0o700, "note draft": 0o600, "drafts folder": 0o700,
+                   "export": 0o600, "export to a path": 0o600}
     BOARD.figure("Secrets", "files with CRM data readable by their owner only",
                  ", ".join(f"{k} {v:o}" for k, v in modes.items()), "0600 (folders 0700)", ok)
     assert ok, {k: oct(v) for k, v in modes.items()}
