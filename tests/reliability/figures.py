@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 ACTIONS = ("open lists", "open a list", "next page", "filter", "saved view", "people search", "detail parts",
-           "board", "Status move", "field edit", "add to list", "note save", "reminder save", "reminder complete")
+           "board", "reminders", "Status move", "field edit", "add to list", "note save", "reminder save", "reminder complete")
 """Rows of the fault matrix, in the order they are printed."""
 FAULTS = ("429", "500", "503", "timeout", "dropped", "dropped after", "bad JSON", "401", "403")
 """Columns of the fault matrix: a 429 with Retry-After, server errors, a request that takes

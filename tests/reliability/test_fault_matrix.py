@@ -59,7 +59,7 @@ pytestmark = pytest.mark.usefixtures("fast_timeouts")
 PIPELINE, FOUNDERS = 12001, 12003
 ENTRIES = f"/v2/lists/{PIPELINE}/list-entries"
 FALSE_EMPTY = ("cannot see any lists", "No entries.", "No people.", "No rows.", "No notes.", "No open reminders.",
-               "None in the last year.", "Not on any list.", "No fields.")
+               "None in the last year.", "Not on any list.", "No fields.", "Nothing due")
 """Empty states: on a screen whose load failed, each of these would be a lie."""
 Problems = list[str]
 
@@ -381,6 +381,30 @@ async def a_board(pilot: Pilot[Any], r: Rig, fault: str) -> Problems:
     return problems
 
 
+async def the_reminders(pilot: Pilot[Any], r: Rig, fault: str) -> Problems:
+    await settled(pilot)
+    said = len(r.said.items)
+    inject(r, fault, ["/v2/reminders"])
+    await pilot.press("5")
+    await wait_for(pilot, lambda: isinstance(r.app.screen, RemindersScreen))
+    await settled(pilot)
+    problems = common(r, said)
+    if not isinstance(r.app.screen, RemindersScreen):
+        return problems + ["the reminders did not open"]
+    problems += await recover_by_refresh(pilot, r, fault, lambda: len(keys(r)) > 0 and not table(r).loading_more)
+    await settled(pilot)
+    shown, said = keys(r), len(r.said.items)
+    inject(r, fault, ["/v2/reminders"])
+    await pilot.press("R")
+    await settled(pilot)
+    if keys(r) != shown:
+        problems.append("a failed refresh emptied the reminders")
+    problems += common(r, said)
+    clear(r)
+    await wait_out_rate_limit(r)
+    return problems
+
+
 READS = [
     Read("open lists", ["/lists"], open_lists),
     Read("open a list", [ENTRIES], open_a_list),
@@ -390,6 +414,7 @@ READS = [
     Read("people search", ["/persons"], people_search),
     Read("detail parts", [], detail_parts),
     Read("board", [ENTRIES], a_board),
+    Read("reminders", ["/v2/reminders"], the_reminders),
 ]
 
 
