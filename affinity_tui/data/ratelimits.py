@@ -2,8 +2,9 @@
 
 Affinity sends six ``X-Ratelimit-*`` headers on every response; the SDK keeps the last ones
 and ``rate_limits.snapshot()`` reads them without a request. The SDK's ``on_event`` hook tells
-us when a response (or a retry wait) happened, so the footer updates after every request and
-shows how long a rate-limited request is waiting (the SDK sleeps the full ``Retry-After``).
+us when a response (or a retry wait) happened, so the footer updates after every request; the
+transport (``transport.RateWait``) tells it how long Affinity's whole wait lasts (after a 429,
+or once the minute's budget is spent), which the footer counts down.
 """
 
 from __future__ import annotations
