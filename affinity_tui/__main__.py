@@ -72,26 +72,38 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _configured_app(args: argparse.Namespace) -> AffinityApp | None:
     """The app on the user's tenant, or None after explaining on stderr what is missing."""
-    from .config import ConfigError, load_keymap, load_settings
+    from .config import ConfigError, load_budget, load_keymap, load_settings
 
     try:
         settings = load_settings(dotenv=args.dotenv, profile=args.profile)
-        keymap = load_keymap()
+        keymap, ask_above = load_keymap(), load_budget()
     except ConfigError as error:  # includes MissingApiKey; messages never contain the key
         print(error, file=sys.stderr)
         return None
     from .app import AffinityApp
     from .data import AffinitySession
 
-    return AffinityApp(AffinitySession(settings), keymap=keymap)
+    session = AffinitySession(settings)
+    session.ask_above = ask_above
+    return AffinityApp(session, keymap=keymap)
 
 
-def _demo_app(args: argparse.Namespace) -> AffinityApp:
+def _demo_app(args: argparse.Namespace) -> AffinityApp | None:
+    """The demo tenant, with the user's keymap and budget from the config file as for a real one."""
     from datetime import UTC, datetime
 
+    from .config import ConfigError, load_budget, load_keymap
+
+    try:
+        keymap, ask_above = load_keymap(), load_budget()
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return None
     from .app import demo_app
 
-    return demo_app(seed=args.seed, scale=args.scale, now=datetime.now(UTC))
+    app = demo_app(seed=args.seed, scale=args.scale, now=datetime.now(UTC), keymap=keymap)
+    app.session.ask_above = ask_above
+    return app
 
 
 @contextmanager

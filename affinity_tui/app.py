@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import work
 from textual.app import App
 from textual.binding import BindingType
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.worker import Worker
 
@@ -26,12 +27,13 @@ from .commands import AffinityCommands
 from .drafts_commands import UnsentNotesCommands
 from .crash_report import redacted_traceback
 from .data import AffinitySession
+from .data.ratelimits import RateLimitStatus
 from .keys import GLOBAL_BINDINGS
 from .paths import styles_dir
 from .screens.entities import EntitiesScreen
 from .screens.help import HelpScreen
 from .screens.lists import ListsScreen
-from .screens.notices import AUTO_RESUME_SECONDS, notify_failure, resume_delay, say_worker_failure
+from .screens.notices import cut_for_notice, notify_failure, say_worker_failure
 from .screens.reminders import RemindersScreen
 from .screens.write_flow import perform
 from .widgets.confirm import ConfirmScreen
@@ -79,7 +81,18 @@ class AffinityApp(App[None]):
         gc.set_threshold(*GC_THRESHOLDS)
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
+        self.session.rate.subscribe(self._answered)
         self.load_tenant()
+
+    _tenant_unknown = False
+    """whoami failed: the next answer Affinity gives (``R``, any read) asks again."""
+
+    def _answered(self, status: RateLimitStatus) -> None:
+        """Affinity answered a request (the budget moved): if the start had failed, the header
+        comes back now instead of saying "not connected" after the connection is back."""
+        if self._tenant_unknown and self.session.tenant is None and not status.waiting_seconds:
+            self._tenant_unknown = False
+            self.call_later(self.load_tenant)
 
     @work(exclusive=True, group="tenant", exit_on_error=False)
     async def load_tenant(self) -> None:
@@ -88,10 +101,8 @@ class AffinityApp(App[None]):
             me = await self.session.whoami()
         except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash
             self.sub_title = "not connected"
-            wait = resume_delay(error, AUTO_RESUME_SECONDS)
-            if wait is not None:  # asked again by itself after a rate-limit wait; else on R
-                self.set_timer(wait + 0.25, self.load_tenant)
-            notify_failure(self, error, resumes_in=wait)
+            self._tenant_unknown = True
+            notify_failure(self, error)
             return
         self.title = me.tenant_name
         self.sub_title = f"{me.user_name} <{me.user_email}>" if me.user_email else me.user_name
@@ -188,10 +199,19 @@ class AffinityApp(App[None]):
         self.session.undo = None
         perform(self.screen, self.session, offer.action)  # confirmed like any write
 
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification, cut to a few lines (``notices.cut_for_notice``): CRM text and
+        what the user typed can be any length. Markup is never cut (it could break in two)."""
+        if not markup:
+            message, title = cut_for_notice(message), cut_for_notice(title, lines=1, line_chars=120)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     # ---- help, crash reports, lifecycle ----------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The app's own workers: a bug is said, never silent (the screens do the same)."""
         say_worker_failure(self, event)
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
@@ -214,8 +234,10 @@ class AffinityApp(App[None]):
             self.panic(redacted_traceback(error, self.session.secrets))
 
 
-def demo_app(*, seed: int | None = None, scale: int | None = None, now: datetime | None = None) -> AffinityApp:
-    """The app on an in-process emulator of a demo tenant (``affinity-tui --demo``, snapshots)."""
+def demo_app(*, seed: int | None = None, scale: int | None = None, now: datetime | None = None,
+             keymap: dict[str, str] | None = None) -> AffinityApp:
+    """The app on an in-process emulator of a demo tenant (``affinity-tui --demo``, snapshots),
+    with ``keymap`` (the config file's) as for a real tenant."""
     from .emulator import Emulator, EmulatorConfig
 
     options: dict[str, object] = {"now": now, "defer_activity": True}
@@ -224,4 +246,4 @@ def demo_app(*, seed: int | None = None, scale: int | None = None, now: datetime
     if scale is not None:
         options["scale"] = scale
     emulator = Emulator(EmulatorConfig(**options))  # type: ignore[arg-type]
-    return AffinityApp(AffinitySession.for_emulator(emulator, clock=(lambda: now) if now else None))
+    return AffinityApp(AffinitySession.for_emulator(emulator, clock=(lambda: now) if now else None), keymap=keymap)

@@ -260,6 +260,28 @@ def load_keymap(config_path: Path | None = None, environ: Mapping[str, str] | No
     return dict(table)
 
 
+DEFAULT_ASK_ABOVE = 50
+"""Reads estimated above this many requests ask first (``data/costs.py``)."""
+
+
+def load_budget(config_path: Path | None = None, environ: Mapping[str, str] | None = None) -> int:
+    """``ask_above`` of the config file's ``[budget]`` table: a read estimated to cost more
+    requests than this states its cost and asks first (default 50; 0 asks before any such read).
+    A missing file or table means the default; anything but a whole number >= 0 is a
+    ``ConfigError``."""
+    path = config_path or default_config_path(environ)
+    if not path.exists():
+        return DEFAULT_ASK_ABOVE
+    table = read_config_file(path).get("budget", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"[budget] in {path} must be a table, e.g. [budget] ask_above = 50")
+    value = table.get("ask_above", DEFAULT_ASK_ABOVE)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"[budget] ask_above in {path} must be a whole number of requests (0 or more), "
+                          "e.g. ask_above = 50")
+    return value
+
+
 def profile_section(config: Mapping[str, Any], name: str, path: Path) -> dict[str, Any]:
     profiles = config.get("profiles", {})
     section = profiles.get(name) if isinstance(profiles, dict) else None

@@ -50,3 +50,35 @@ def test_emulator_subcommand_hands_its_options_to_serve(monkeypatch: pytest.Monk
     assert main(["emulator", "--port", "9999", "--scale", "50", "--api-key", "k"]) == 0
     args = seen["args"]
     assert (args.port, args.scale, args.api_key) == (9999, 50, "k")
+
+
+async def test_the_config_files_keymap_and_budget_apply_under_demo_too(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from affinity_tui.app import AffinityApp
+    from affinity_tui.screens.entities import EntitiesScreen
+
+    config = tmp_path / "config.toml"
+    config.write_text('[keymap]\n"go.people" = "p"\n\n[budget]\nask_above = 7\n')
+    monkeypatch.setenv("AFFINITY_TUI_CONFIG", str(config))
+    started: list[AffinityApp] = []
+    monkeypatch.setattr(AffinityApp, "run", lambda self, *a, **k: started.append(self))
+    assert main(["--demo", "--seed", "3"]) == 0
+    app = started[0]
+    assert app.session.ask_above == 7
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, EntitiesScreen) and app.screen.kind == "person"
+
+
+def test_a_bad_budget_in_the_config_file_is_explained(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "config.toml"
+    from affinity_tui.app import AffinityApp
+
+    config.write_text("[budget]\nask_above = \"lots\"\n")
+    monkeypatch.setenv("AFFINITY_TUI_CONFIG", str(config))
+    monkeypatch.setattr(AffinityApp, "run", lambda self, *a, **k: None)
+    assert main(["--demo"]) == 2
+    assert "ask_above" in capsys.readouterr().err

@@ -27,6 +27,7 @@ from affinity_tui.screens.entities import EntitiesScreen
 from affinity_tui.screens.entries import ListEntriesScreen
 from affinity_tui.screens.field_editor import FieldEditor
 from affinity_tui.screens.lists import ListsScreen
+from affinity_tui.screens.progress import ProgressScreen
 from affinity_tui.screens.reminders import RemindersScreen
 from affinity_tui.widgets.confirm import ConfirmScreen
 from affinity_tui.widgets.filter_bar import FilterBar
@@ -194,6 +195,22 @@ async def test_no_key_sends_a_write_while_locked(app: AffinityApp, emulator: Emu
         await settle(pilot)
         assert isinstance(app.screen, RemindersScreen)
         await sweep.press_everything(RemindersScreen)
+        # Loading all (G twice at the end of what is loaded) shows its progress while Affinity is slow.
+        await pilot.press("1")
+        await sweep.back_to(ListsScreen, 1)
+        lists = app.screen
+        assert isinstance(lists, ListsScreen)
+        deals = app.session.lists.get(12001)
+        assert deals is not None
+        lists.open_list(deals)  # the Deal Pipeline, wherever the sweep left the cursor and sort
+        await settle(pilot)
+        emulator.faults.update({"latency_ms": 300})
+        await pilot.press("G", "G")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, ProgressScreen)
+        sweep.visited.add(ProgressScreen)
+        await sweep.press_inside(app.screen)
+        emulator.faults.update({"latency_ms": 0})
         assert not app.write_mode
     reads = [r for r in emulator.log.entries if not r.write]
     assert len(reads) > 20, "the sweep should have exercised real loads"

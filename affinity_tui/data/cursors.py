@@ -36,11 +36,12 @@ from affinity import AsyncAffinity
 from affinity.exceptions import ClientSideFilterWarning
 from affinity.filters import FilterExpression
 from affinity.models.entities import Company, ListEntryWithEntity, Opportunity, Person
-from affinity.models.pagination import FilterStats, PaginatedResponse
+from affinity.models.pagination import PaginatedResponse
 from affinity.types import AnyFieldId, EnrichedFieldId, FieldId, FieldType, ListId, SavedViewId
 
 from .page_types import kept
-from .sdk_gaps import saved_view_page
+from .scan import ScanPaused
+from .sdk_gaps import FilteredPage, filtered_entry_pages, saved_view_page
 
 T = TypeVar("T")
 Entity = Person | Company | Opportunity
@@ -119,7 +120,9 @@ class PageCursor(Generic[T]):
                 task.add_done_callback(_observe)
                 self._pending = task
             try:
-                fetched = await asyncio.shield(task)
+                fetched = await self._wait_for(task)
+            except ScanPaused:
+                raise  # the fetch waits where it is for the user's answer: keep it
             except asyncio.CancelledError:
                 if task.cancelled():  # the fetch itself was stopped (aclose, loop shutdown)
                     self._pending = None
@@ -129,6 +132,10 @@ class PageCursor(Generic[T]):
                 raise
             self._pending = None
             return self._hand_over(fetched)
+
+    async def _wait_for(self, task: asyncio.Task[_Fetched[T]]) -> _Fetched[T]:
+        """The fetch's result; the caller's cancellation does not reach the fetch."""
+        return await asyncio.shield(task)
 
     def _hand_over(self, fetched: _Fetched[T]) -> Page[T]:
         self._advance(fetched)
@@ -257,12 +264,15 @@ class EntityCursor(_UrlCursor[Entity]):
     """
 
     def __init__(self, client: AsyncAffinity, kind: EntityKind, term: str | None = None,
-                 *, field_ids: Sequence[str] = (), page_size: int = PAGE_SIZE) -> None:
+                 *, field_ids: Sequence[str] = (), field_types: Sequence[FieldType] = (),
+                 page_size: int = PAGE_SIZE) -> None:
         super().__init__()
         self._client = client
         self.kind = kind
         self.term = (term or "").strip() or None
         self._field_ids = as_field_ids(field_ids)
+        self._field_types = list(field_types)
+        """Every field of these types (the columns are picked once their metadata is known)."""
         self._page_size = page_size
 
     async def _fetch(self) -> _Fetched[Entity]:
@@ -272,9 +282,11 @@ class EntityCursor(_UrlCursor[Entity]):
         elif self._next is not None:
             page = await self._service_list_cursor(self._next)
         elif self.kind == "person":
-            page = await self._client.persons.list(field_ids=self._field_ids or None, limit=self._page_size)
+            page = await self._client.persons.list(field_ids=self._field_ids or None,
+                                                   field_types=self._field_types or None, limit=self._page_size)
         elif self.kind == "company":
-            page = await self._client.companies.list(field_ids=self._field_ids or None, limit=self._page_size)
+            page = await self._client.companies.list(field_ids=self._field_ids or None,
+                                                     field_types=self._field_types or None, limit=self._page_size)
         else:
             page = await self._client.opportunities.list(limit=self._page_size)
         return self._page_of(list[Entity](kept(page).data), page.next_cursor)
@@ -369,26 +381,34 @@ def fallback_message(sdk_message: str) -> str:
 class FilteredEntriesCursor(PageCursor[ListEntryWithEntity]):
     """The entries of a list that match a filter, 100 matches per page, with live progress.
 
-    Uses ``lists.entries(id).pages(filter=expr, limit=100, progress_callback=...)``: the SDK
-    sends what Affinity's search can answer (``POST .../list-entries/search``), re-checks every
-    returned entry locally, and yields *virtual* pages of up to 100 matches. ``scanned`` and
-    ``matched`` follow its ``FilterStats`` after every request, so a slow filter shows progress
-    before a page is complete (``on_progress`` is told too, synchronously, in the loop).
+    Reads the SDK's filtered pages one *physical* page at a time (``sdk_gaps.filtered_entry_pages``,
+    the reads behind ``lists.entries(id).pages(filter=...)``): the SDK sends what Affinity's
+    search can answer (``POST .../list-entries/search``), re-checks every returned entry
+    locally, and hands over each page's matches. This cursor gathers them into pages of up to
+    100 matches; ``scanned`` and ``matched`` move after every request, so a slow filter shows
+    progress before a page is complete (``on_progress`` is told too, synchronously, in the loop).
 
     When no part of the filter can go to the search, or Affinity refuses the search (403), the
     SDK reads *every* entry and filters locally, announcing it with a ``ClientSideFilterWarning``.
     That warning is captured (never printed: it would corrupt the screen) and reported as
     ``local_fallback`` / ``fallback_message``.
 
-    The generator is held open between pages (its virtual pages have no cursor to resume
-    from). Cancelling a caller doesn't touch it (see the module docstring); but if a request
-    fails inside it, the generator is finished, so the next call starts the filtered read again
-    and skips the entries already handed out; ``scanned`` / ``matched`` then count the new run.
+    The SDK's generator is held open between pages (its pages have no cursor to resume from).
+    Cancelling a caller doesn't touch it (see the module docstring); but if a request fails
+    inside it, the generator is finished, so the next call starts the filtered read again and
+    skips the entries already handed out; ``scanned`` / ``matched`` then count the new run.
+
+    **The request budget.** With ``scan_budget`` set, a local read that was not expected stops
+    after that many requests, between two pages (no request in flight, nothing lost), and the
+    caller gets `ScanPaused` at once. ``approve()`` lets it go on (the next ``next_page()``
+    picks up the same fetch); ``stop()`` ends it there. A read the user already agreed to
+    (``scan_budget=None``) never pauses.
     """
 
     def __init__(self, client: AsyncAffinity, list_id: ListId, expression: FilterExpression,
                  field_ids: Sequence[str] = (), *, page_size: int = PAGE_SIZE,
-                 on_progress: Callable[[int, int], None] | None = None) -> None:
+                 on_progress: Callable[[int, int], None] | None = None,
+                 scan_budget: int | None = None, known_total: int | None = None) -> None:
         super().__init__()
         self._client = client
         self.list_id = list_id
@@ -406,33 +426,101 @@ class FilteredEntriesCursor(PageCursor[ListEntryWithEntity]):
         """Why (for the user), when ``local_fallback``."""
         self.fallback_detail: str | None = None
         """The SDK's own warning text (for logs)."""
-        self._pages: AsyncIterator[PaginatedResponse[ListEntryWithEntity]] | None = None
+        self.scan_budget = scan_budget
+        """Requests a local read may send before it pauses to ask (None: it never pauses)."""
+        self.known_total = known_total
+        """The list's size, when known (for the messages)."""
+        self.requests = 0
+        """Requests the filtered read has sent (one per page read)."""
+        self.stopped = False
+        """True once the user stopped a paused read."""
+        self._pages: AsyncIterator[FilteredPage] | None = None
+        self._buffer: list[ListEntryWithEntity] = []
+        self._read_all = False
         self._handed_out: set[int] = set()
+        self._held: asyncio.Future[None] | None = None
+        self._paused = asyncio.Event()
 
-    def _progress(self, stats: FilterStats) -> None:
-        self.scanned, self.matched = stats.scanned, stats.matched
-        if self._on_progress is not None:
-            self._on_progress(stats.scanned, stats.matched)
+    # ---- the request budget ----------------------------------------------------------------
+    @property
+    def paused(self) -> bool:
+        """True while a local read waits for the user's answer (``approve`` / ``stop``)."""
+        return self._held is not None and not self._held.done()
 
+    def approve(self) -> None:
+        """Let a paused (or any later) local read go on to the end."""
+        self.scan_budget = None
+        held, self._held = self._held, None
+        self._paused.clear()
+        if held is not None and not held.done():
+            held.set_result(None)
+
+    async def stop(self) -> None:
+        """End a paused read where it is: what was handed out stays, nothing more is read."""
+        self.stopped = True
+        self.exhausted = True
+        await self.aclose()
+
+    def _pause_if_over_budget(self) -> None:
+        if (self.local_fallback and self.scan_budget is not None and self._held is None
+                and self.requests >= self.scan_budget):
+            self._held = asyncio.get_running_loop().create_future()
+            self._paused.set()
+
+    async def _wait_for(self, task: asyncio.Task[_Fetched[ListEntryWithEntity]]) -> _Fetched[ListEntryWithEntity]:
+        """The fetch's result, or `ScanPaused` as soon as the read pauses (the fetch is kept)."""
+        if not self._paused.is_set():
+            waiter = asyncio.ensure_future(self._paused.wait())
+            try:
+                done, _ = await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                waiter.cancel()
+            if task in done:
+                return task.result()
+        raise ScanPaused(self.scanned, self.known_total)
+
+    # ---- reading ---------------------------------------------------------------------------
     def _warned(self, message: warnings.WarningMessage) -> None:
         self.local_fallback = True
         self.fallback_detail = str(message.message)
         self.fallback_message = fallback_message(self.fallback_detail)
+        self._pause_if_over_budget()
 
     async def _fetch(self) -> _Fetched[ListEntryWithEntity]:
-        if self._pages is None:
-            self._pages = self._client.lists.entries(self.list_id).pages(
-                filter=self.expression, field_ids=self._field_ids or None, limit=self._page_size,
-                progress_callback=self._progress)
+        if self._pages is None:  # a new run: counts start again, handed-out entries are skipped
+            self._pages = filtered_entry_pages(self._client, self.list_id, self.expression,
+                                               self._field_ids, limit=self._page_size)
+            self._buffer, self._read_all = [], False
+            self.scanned = self.matched = 0
+            # The SDK parses each request into this page class, then hands over only the entries.
+            kept(PaginatedResponse[ListEntryWithEntity](data=[]))  # type: ignore[call-arg]
         try:
-            page = kept(await _WarningsRouted(anext(self._pages), self._warned))
-        except StopAsyncIteration:
-            return _Fetched([], has_more=False, total=self.matched)
+            while len(self._buffer) < self._page_size and not self._read_all:
+                held = self._held
+                if held is not None and not held.done():
+                    await held  # paused between two pages: nothing is in flight
+                try:
+                    matched, scanned, next_token = await _WarningsRouted(anext(self._pages), self._warned)
+                except StopAsyncIteration:
+                    self._read_all = True
+                    break
+                self.requests += 1
+                self.scanned += scanned
+                self.matched += len(matched)
+                self._buffer.extend(matched)
+                self._read_all = next_token is None
+                self._pause_if_over_budget()
+                if self._on_progress is not None:
+                    self._on_progress(self.scanned, self.matched)
+        except asyncio.CancelledError:
+            raise  # stopped from outside (aclose): _release closes the generator
         except BaseException:
             self._pages = None  # an exception finished the generator: start over next time
             raise
-        fresh = [entry for entry in page.data if int(entry.id) not in self._handed_out]
-        return _Fetched(fresh, page.has_next, total=None if page.has_next else self.matched)
+        page, self._buffer = self._buffer[:self._page_size], self._buffer[self._page_size:]
+        has_more = bool(self._buffer) or not self._read_all
+        fresh = [entry for entry in page if int(entry.id) not in self._handed_out]
+        return _Fetched(fresh, has_more, total=None if has_more else self.matched)
 
     def _advance(self, fetched: _Fetched[ListEntryWithEntity]) -> None:
         self._handed_out.update(int(entry.id) for entry in fetched.models)

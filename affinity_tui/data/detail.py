@@ -42,7 +42,15 @@ from typing import Any, Literal, TypeVar
 
 from affinity import AsyncAffinity
 from affinity import exceptions as sdk
-from affinity.models.entities import Company, FieldValues, ListEntry, ListSummary, Person, PersonSummary
+from affinity.models.entities import (
+    Company,
+    FieldValues,
+    ListEntry,
+    ListSummary,
+    Opportunity,
+    Person,
+    PersonSummary,
+)
 from affinity.models.pagination import PaginatedResponse
 from affinity.models.secondary import Interaction, Note, NoteV2, Reminder
 from affinity.types import (
@@ -368,18 +376,20 @@ def _memberships(lists: Iterable[ListSummary], entries: Iterable[ListEntry]) -> 
 async def load_profile(client: AsyncAffinity, kind: EntityKind, entity_id: EntityIdType, *,
                        include: Collection[FieldKind] = ALL_FIELD_KINDS,
                        tz: tzinfo | None = None, entry: tuple[ListId, ListEntryId, str] | None = None,
-                       ) -> EntityProfile:
+                       details: Awaitable[Opportunity] | None = None) -> EntityProfile:
     """Name, emails or domains, and the field values in ``include``, grouped (3 requests, at once).
 
     ``include`` picks the groups to fetch; the others come back ``fetched=False``. ``tz`` is for
     tests (default: the local zone). ``entry`` (list id, entry id, list name) is the
     opportunity's list entry when the caller knows it (opened from a list): then its fields are
-    one request instead of two in a row. Raises the SDK's errors (``NotFoundError``, ...).
+    one request instead of two in a row; ``details`` is the opportunity's v1 record when the
+    caller reads it for other parts too (it is then read once). Raises the SDK's errors
+    (``NotFoundError``, ...).
     """
     if kind == "opportunity":
         if entry is not None:
             return await _opportunity_from_entry(client, OpportunityId(int(entity_id)), entry, include, tz)
-        return await _opportunity_profile(client, OpportunityId(int(entity_id)), include, tz)
+        return await _opportunity_profile(client, OpportunityId(int(entity_id)), include, tz, details)
     wanted = [k for k in ENTITY_FIELD_KINDS if k in include]
     field_types = [_FIELD_TYPES[k] for k in wanted] or None
     with_lists = "list" in include
@@ -462,13 +472,14 @@ async def _opportunity_from_entry(client: AsyncAffinity, opportunity_id: Opportu
 
 
 async def _opportunity_profile(client: AsyncAffinity, opportunity_id: OpportunityId,
-                               include: Collection[FieldKind], tz: tzinfo | None) -> EntityProfile:
+                               include: Collection[FieldKind], tz: tzinfo | None,
+                               details_read: Awaitable[Opportunity] | None = None) -> EntityProfile:
     """Opportunities have no fields of their own: everything is on their one list entry.
 
     v2 ``GET /opportunities/{id}`` doesn't say which entry that is, so the v1 record (which
     lists its entries) comes first, then the list's name and the entry's list fields.
     """
-    details = await client.opportunities.get_details(opportunity_id)
+    details = await (details_read or client.opportunities.get_details(opportunity_id))
     entries = list(details.list_entries or [])
     list_id = details.list_id
     if list_id is None:  # v1 gave no entry: ask v2 which list the opportunity is on

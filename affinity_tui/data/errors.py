@@ -39,8 +39,8 @@ def translate(error: BaseException, *, key: Secret, key_source: str, base_url: s
     if isinstance(error, sdk.AuthenticationError):
         return UserFacingError(
             "Affinity did not accept the API key",
-            f"The key came from {key_source}. Copy a valid one from Affinity (Settings > API) "
-            "and restart affinity-tui.", status=status)
+            f"Check the key (it came from {key_source}; Affinity shows yours under Settings > API), "
+            "then press R: affinity-tui tries again without a restart.", status=status)
     if isinstance(error, sdk.AuthorizationError):
         return UserFacingError(
             "Your Affinity user may not see this",

@@ -26,7 +26,7 @@ from __future__ import annotations
 import csv
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
@@ -94,7 +94,29 @@ def _private(path: Path, flag: int, bom: bool) -> TextIO:
     return os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="")
 
 
+def export_records_csv(titles: Sequence[str], records: Iterable[Sequence[str | int | float]], *,
+                       what: str = "export", directory: Path | None = None, now: datetime | None = None,
+                       bom: bool = False) -> Path:
+    """Write ``records`` under ``titles`` to a new file in ``export_dir(directory)`` (named as
+    by `export_csv`); return its path. Numbers are written as numbers; text is defused."""
+    folder = export_dir(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+
+    def write(handle: TextIO) -> None:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow([defuse_formula(title) for title in titles])
+        for record in records:
+            writer.writerow([defuse_formula(cell) if isinstance(cell, str) else cell for cell in record])
+
+    return _new_file(folder, f"affinity-tui-{export_slug(what)}-{stamp}", write, bom)
+
+
 def _write_new(folder: Path, stem: str, columns: Sequence[Column], rows: Iterable[Row], bom: bool) -> Path:
+    return _new_file(folder, stem, lambda handle: _write(handle, columns, rows), bom)
+
+
+def _new_file(folder: Path, stem: str, write: Callable[[TextIO], None], bom: bool) -> Path:
     for attempt in range(1, 1000):
         candidate = folder / (f"{stem}.csv" if attempt == 1 else f"{stem}-{attempt}.csv")
         try:
@@ -103,7 +125,7 @@ def _write_new(folder: Path, stem: str, columns: Sequence[Column], rows: Iterabl
             continue
         try:
             with handle:
-                _write(handle, columns, rows)
+                write(handle)
         except BaseException:
             candidate.unlink(missing_ok=True)  # no half-written export left behind
             raise

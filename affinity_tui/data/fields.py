@@ -90,6 +90,21 @@ class FieldSet:
 
 EMPTY_FIELDS = FieldSet(())
 
+PERSON_DEFAULT_IDS = ("affinity-data-current-organization", "affinity-data-current-job-title", "last-contact")
+"""Affinity's own ids of a person's company, job title and last contact: People shows them."""
+
+
+def person_default_columns(fields: FieldSet) -> list[FieldMetadata]:
+    """A person's company, job title and last contact: Affinity's fields where the tenant has
+    them, else a global company field, a field named like a title, a field named Last Contact."""
+    company = fields.by_id(PERSON_DEFAULT_IDS[0]) or next(
+        (f for f in fields.fields if _value_type(f) == "company" and (f.type or "global") in DEFAULT_KINDS + OPT_IN_KINDS),
+        None)
+    title = fields.by_id(PERSON_DEFAULT_IDS[1]) or next(
+        (f for f in fields.fields if "title" in f.name.casefold() and _value_type(f).endswith("text")), None)
+    contact = fields.by_id(PERSON_DEFAULT_IDS[2]) or fields.named("Last Contact")
+    return [f for f in (company, title, contact) if f is not None]
+
 
 class FieldCatalog:
     """Per-session cache of field metadata, one request per list or entity kind.

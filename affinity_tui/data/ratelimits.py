@@ -69,13 +69,22 @@ class RateLimitStatus:
             return 0
         return max(0, round(self.wait_until - time.monotonic()))
 
-    def describe(self) -> str:
-        """One line for the footer, e.g. ``API 880/900 · 42s · month 99,120/100,000 · 6d``."""
+    def describe(self, brevity: int = 0) -> str:
+        """One line for the footer, e.g. ``API 880/900/min · 99,120/100,000/month ↻6d``.
+
+        ``brevity`` 1 drops the month's limit and reset (``API 880/900/min · 99,120/mo``), 2 the
+        month (``API 880/900``), for a narrow terminal; a rate-limit wait is always said."""
         if self.per_minute is None and self.monthly is None and not self.waiting_seconds:
             return "API budget: —"
         parts = []
         if self.waiting_seconds:
             parts.append(f"rate limited: waiting {self.waiting_seconds}s")
+        if brevity and self.per_minute is not None:
+            pm = self.per_minute
+            parts.append(f"API {pm.remaining:,}/{pm.limit:,}" + ("/min" if brevity == 1 else ""))
+            if brevity == 1 and self.monthly is not None:
+                parts.append(f"{self.monthly.remaining:,}/mo")
+            return " · ".join(parts)
         if self.per_minute is not None:
             pm = self.per_minute
             # The minute's reset matters only when the budget is nearly spent.

@@ -13,18 +13,27 @@ function                   why the SDK's public calls do not serve
 ``all_lists_v1``           v1 ``GET /lists`` answers every list *with its size* in one request;
                            the SDK reads lists from v2 (no sizes) and sizes one list at a time
                            (``lists.get_size``: a request per list).
+``filtered_entry_pages``   ``lists.entries(id).pages(filter=...)`` reads requests until it has
+                           100 matches, with no point between two requests where the caller can
+                           stop (a filter read on your computer over 100,000 entries is one
+                           call); its own per-request generator (``_filter_pages``, private)
+                           yields after every request.
+``v1_relations``           v1 ``GET /persons|organizations|opportunities/{id}`` carries both
+                           kinds of related ids; the SDK's ``get_associated_*_ids`` reads the
+                           same record once per kind.
 =========================  =====================================================================
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from affinity import AsyncAffinity
+from affinity.filters import FilterExpression
 from affinity.models.entities import ListEntryWithEntity
-from affinity.types import ListId, SavedViewId, UserId
+from affinity.types import AnyFieldId, ListId, SavedViewId, UserId
 
 PAGE_SIZE = 100
 
@@ -95,3 +104,50 @@ async def saved_view_page(client: AsyncAffinity, list_id: ListId, view_id: Saved
     pagination = data.get("pagination") or {}
     next_page = pagination.get("nextUrl") if isinstance(pagination, dict) else None
     return models, next_page if isinstance(next_page, str) and next_page else None
+
+
+FilteredPage = tuple[list[ListEntryWithEntity], int, str | None]
+"""One request of a filtered read: the entries that matched, how many were read, and whether
+there is more (a token, or None after the last)."""
+
+
+def filtered_entry_pages(client: AsyncAffinity, list_id: ListId, expression: FilterExpression,
+                         field_ids: Sequence[AnyFieldId], *, limit: int = PAGE_SIZE) -> AsyncIterator[FilteredPage]:
+    """A list's entries matching ``expression``, one request at a time: through Affinity's search
+    where part of the filter can go there, else every entry read and checked here (the SDK
+    warns ``ClientSideFilterWarning`` first). The same reads as ``pages(filter=...)``.
+    Raises the SDK's errors."""
+    entries = client.lists.entries(list_id)
+    pages: AsyncIterator[FilteredPage] = entries._filter_pages(
+        expression, field_ids=list(field_ids) or None, field_types=None, limit=limit, server_filter=True)
+    return pages
+
+
+@dataclass(frozen=True, slots=True)
+class V1Relations:
+    """The related ids a v1 person, organization or opportunity record carries."""
+
+    person_ids: tuple[int, ...] = ()
+    company_ids: tuple[int, ...] = ()
+    opportunity_ids: tuple[int, ...] = ()
+
+
+V1_RECORD_PATHS: Mapping[str, str] = {"person": "/persons/{}", "company": "/organizations/{}",
+                                      "opportunity": "/opportunities/{}"}
+
+
+async def v1_relations(client: AsyncAffinity, kind: str, entity_id: int) -> V1Relations:
+    """A record's people, companies and opportunities, by id: one v1 ``GET``. Raises the SDK's errors."""
+    data = await client._http.get(V1_RECORD_PATHS[kind].format(int(entity_id)), v1=True)
+    record = data if isinstance(data, Mapping) else {}
+
+    def ids(*keys: str) -> tuple[int, ...]:
+        for key in keys:
+            found = record.get(key)
+            if isinstance(found, list):
+                return tuple(int(i) for i in found if isinstance(i, int) and not isinstance(i, bool))
+        return ()
+
+    return V1Relations(person_ids=ids("person_ids", "personIds"),
+                       company_ids=ids("organization_ids", "organizationIds", "company_ids"),
+                       opportunity_ids=ids("opportunity_ids", "opportunityIds"))

@@ -22,6 +22,7 @@ from affinity.policies import Policies, WritePolicy
 from affinity.types import ListId, TenantId, UserId
 
 from ..config import Secret, Settings
+from .costs import DEFAULT_ASK_ABOVE
 from .errors import UserFacingError, translate, unreadable_answer
 from .fields import FieldCatalog, FieldSet
 from .ratelimits import RateLimitTracker
@@ -96,6 +97,9 @@ class AffinitySession:
         self.wait = RateWait(on_blocked=self.rate.blocked)
         """The wait Affinity asked for with a 429; no request is sent while it lasts."""
         self._catalog: FieldCatalog | None = None
+        self.ask_above = DEFAULT_ASK_ABOVE
+        """Reads estimated above this many requests state their cost and ask first
+        (``[budget] ask_above`` in config.toml; ``data/costs.py``)."""
 
     @classmethod
     def for_emulator(cls, emulator: EmulatedTenant, *, api_key: str | None = None,

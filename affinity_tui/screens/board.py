@@ -28,7 +28,6 @@ from ..widgets.board_view import BoardView
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
-from .connection import reconnect
 from .notices import AUTO_RESUME_SECONDS, notify_failure, resume_delay
 from .record_actions import RecordActions
 from .triage import NOUNS, EntryPick, change_status, snapshots
@@ -144,7 +143,6 @@ class BoardScreen(RecordActions):
             f"That is {cost.describe()}. Only reads: nothing is changed.", yes="Load all"), answered)
 
     def action_refresh(self) -> None:
-        reconnect(self.app, self.session)
         self.reload()
 
     @work(exclusive=True, group="board-load", exit_on_error=False)

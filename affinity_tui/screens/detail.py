@@ -1,11 +1,13 @@
 """One person, company or opportunity: every field value grouped by kind and by list, the lists
-it is on, its notes, reminders and recent interactions — with a cursor over the lines that can
-be acted on (a field, a list, a note).
+it is on, its related people, companies and opportunities, its notes, reminders and recent
+interactions — with a cursor over the lines that can be acted on (a field, a list, a related
+record, a note).
 
 Opened for one entity at a time (``enter`` on a row), so the expensive reads happen only for
 the entity in focus. The parts load at once (``DetailSource``) and fill in as they arrive; a
 part that fails says so in place, and the others still show. ``j``/``k`` move between the lines
-that can be acted on, ``enter`` opens (a list) or unfolds (a long note), and other features bind
+that can be acted on, ``enter`` opens (a list, a related record: ``escape`` comes back) or
+unfolds (a long note), and other features bind
 their keys to what is under the cursor (``focused_item``). Everything shown is CRM data and is
 rendered as plain ``Text`` (never markup).
 """
@@ -21,6 +23,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.timer import Timer
 from textual.widgets import Header, Static
 
 from ..data.cursors import EntityKind
@@ -34,12 +37,14 @@ from ..data.sources import DetailSource, EntriesSource, ListSummary
 from ..widgets.detail_items import DetailBody, Line, Section
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
-from .connection import reconnect
-from .notices import AUTO_RESUME_SECONDS, notify_failure, resume_delay
+from ..data.related import Related, RelatedRecord
+from .notices import notify_failure
+from .part_wait import AUTO_RESUME_SECONDS, rate_limit_wait, wait_then_reload, waiting_text
 from .record_actions import RecordActions
+from .related_lines import related_lines
 
 STATUS_STYLES = {"overdue": "bold red", "active": "yellow", "completed": "dim"}
-SECTIONS = ("fields", "lists", "notes", "reminders", "interactions")
+SECTIONS = ("fields", "lists", "related", "notes", "reminders", "interactions")
 NOTE_FOLD_LINES = 8
 """A note longer than this shows its first lines; ``enter`` unfolds it."""
 NOTE_FOLD_CHARS = 800
@@ -90,9 +95,12 @@ class DetailScreen(RecordActions):
         self.notes: list[NoteView] | None = None
         self.reminders: list[ReminderView] | None = None
         self.interactions: list[InteractionView] | None = None
+        self.related: Related | None = None
         self.show_empty = False
         self.unfolded: set[int] = set()
         """Notes shown whole."""
+        self._waits: dict[str, Timer] = {}
+        """Parts waiting out Affinity's rate limit before they load again."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -118,8 +126,8 @@ class DetailScreen(RecordActions):
         return self.section(name).text()
 
     def focused_item(self) -> object | None:
-        """What the cursor is on: a `FieldItem`, a `ListMembership`, a `NoteView`, a
-        `ReminderView`, … (None before anything selectable has loaded)."""
+        """What the cursor is on: a `FieldItem`, a `ListMembership`, a `RelatedRecord`, a
+        `NoteView`, a `ReminderView`, … (None before anything selectable has loaded)."""
         return self.body.focused
 
     async def on_mount(self) -> None:
@@ -138,38 +146,32 @@ class DetailScreen(RecordActions):
     # ---- loading ---------------------------------------------------------------------------
     async def load_all(self) -> None:
         """Read every part again; a part already shown stays until its new answer arrives."""
-        shown = {"fields": self.profile, "lists": self.profile, "notes": self.notes,
+        shown = {"fields": self.profile, "lists": self.profile, "related": self.related, "notes": self.notes,
                  "reminders": self.reminders, "interactions": self.interactions}
         for name in SECTIONS:
             if (name != "interactions" or self.source.has_interactions) and shown[name] is None:
                 await self._fill(name, Text(f"{name.capitalize()}: loading…", style="dim"))
         self._say(f"Loading {self.entity_title or self.kind}…")
+        for timer in self._waits.values():
+            timer.stop()
+        self._waits.clear()
+        self.source.start()
         self.load_profile()
+        self.load_related()
         self.load_notes()
         self.load_reminders()
         self.load_interactions()
-
-    async def _part_failed(self, name: str, title: str, error: BaseException, shown: object,
-                           retry: Callable[[], object], *, notify: bool = False) -> None:
-        """A part could not be read: say so in its place (or, when it was shown before, keep it
-        and say so in a notification); after a short rate-limit wait it is read again by itself."""
-        wait = resume_delay(error, AUTO_RESUME_SECONDS)
-        if wait is not None:
-            self.set_timer(wait + 0.25, retry)
-        if shown is not None or notify or wait is not None:
-            notify_failure(self, error, resumes_in=wait)
-        if shown is None:
-            await self._fill(name, _failed(title, error, resumes=wait is not None))
 
     @work(exclusive=True, group="detail-profile", exit_on_error=False)
     async def load_profile(self) -> None:
         try:
             profile = await self.source.load_profile()
         except Exception as error:  # noqa: BLE001
-            await self._part_failed("fields", "Fields", error, self.profile, self.load_profile, notify=True)
             if self.profile is None:
-                await self._fill("lists", _failed("Lists", error, resumes=resume_delay(error, AUTO_RESUME_SECONDS)
-                                                  is not None))
+                notify_failure(self, error)
+            await self._part_failed("fields", "Fields", error, self.load_profile, shown=self.profile)
+            if self.profile is None:
+                await self._fill("lists", _failed("Lists", error))
             return
         self.profile = profile
         self.entity_title = profile.name or self.entity_title
@@ -179,12 +181,23 @@ class DetailScreen(RecordActions):
         await self._fill("lists", *_lists_lines(profile))
         self._say(f"{self.source.kind_word} {self.entity_id}")
 
+    @work(exclusive=True, group="detail-related", exit_on_error=False)
+    async def load_related(self) -> None:
+        """Related people, companies and opportunities (screens/related_lines.py)."""
+        try:
+            related = await self.source.load_related()
+        except Exception as error:  # noqa: BLE001
+            await self._part_failed("related", "Related", error, self.load_related, shown=self.related)
+            return
+        self.related = related
+        await self._fill("related", *related_lines(related))
+
     @work(exclusive=True, group="detail-notes", exit_on_error=False)
     async def load_notes(self) -> None:
         try:
             self.notes = await self.source.load_notes()
         except Exception as error:  # noqa: BLE001
-            await self._part_failed("notes", "Notes", error, self.notes, self.load_notes)
+            await self._part_failed("notes", "Notes", error, self.load_notes, shown=self.notes)
             return
         await self.show_notes()
 
@@ -198,7 +211,7 @@ class DetailScreen(RecordActions):
         try:
             self.reminders = await self.source.load_reminders()
         except Exception as error:  # noqa: BLE001
-            await self._part_failed("reminders", "Reminders", error, self.reminders, self.load_reminders)
+            await self._part_failed("reminders", "Reminders", error, self.load_reminders, shown=self.reminders)
             return
         await self.show_reminders()
         try:  # owners the session could not name yet: one more request, then only their cells
@@ -221,11 +234,40 @@ class DetailScreen(RecordActions):
         try:
             items = await self.source.load_interactions()
         except Exception as error:  # noqa: BLE001
-            await self._part_failed("interactions", "Recent interactions", error, self.interactions,
-                                    self.load_interactions)
+            await self._part_failed("interactions", "Recent interactions", error, self.load_interactions,
+                                    shown=self.interactions)
             return
         self.interactions = items
         await self._fill("interactions", *_interactions_lines(items))
+
+    async def _part_failed(self, name: str, title: str, error: BaseException, reload: Callable[[], object], *,
+                           shown: object = None) -> None:
+        """A part that failed says why in place; refused by the rate limit, it counts the wait
+        down and loads again by itself (screens/part_wait.py). A part ``shown`` before stays as
+        it was (a failed refresh must not take it away): a notification says why instead."""
+        waits = self._waits
+        if (old := waits.pop(name, None)) is not None:
+            old.stop()
+        wait = rate_limit_wait(error)
+        resumes = wait is not None and wait <= AUTO_RESUME_SECONDS
+        if shown is not None:
+            notify_failure(self, error, resumes_in=wait if resumes else None)
+            if wait is not None and resumes:
+                async def unchanged(left: float) -> None:
+                    return None
+
+                waits[name] = wait_then_reload(self, wait, unchanged, reload)
+            return
+        if wait is None or not resumes:
+            await self._fill(name, _failed(title, error))
+            return
+        await self._fill(name, waiting_text(title, wait))
+        self._say(f"Affinity's rate limit: waiting {round(wait)}s, then loading again")
+
+        async def show(left: float) -> None:
+            await self._fill(name, waiting_text(title, left))
+
+        waits[name] = wait_then_reload(self, wait, show, reload)
 
     # ---- rendering -------------------------------------------------------------------------
     def _show_title(self) -> None:
@@ -248,7 +290,6 @@ class DetailScreen(RecordActions):
         self.app.pop_screen()
 
     async def action_refresh(self) -> None:
-        reconnect(self.app, self.session)
         await self.load_all()
 
     def action_move(self, step: int) -> None:
@@ -264,6 +305,16 @@ class DetailScreen(RecordActions):
             await self.show_notes()
         elif isinstance(item, ListMembership):
             self._open_list(item)
+        elif isinstance(item, RelatedRecord):
+            self._open_related(item)
+
+    def _open_related(self, record: RelatedRecord) -> None:
+        """Its detail on top (``escape`` comes back here); a deal found on its list opens by its entry."""
+        entry = next((h for h in record.holdings if h.entry_id is not None), None) \
+            if record.kind == "opportunity" else None
+        self.app.push_screen(DetailScreen(self.session, record.kind, record.entity_id, title=record.name,
+                                          list_id=entry.list_id if entry else None,
+                                          entry_id=entry.entry_id if entry else None))
 
     def _open_list(self, membership: ListMembership) -> None:
         from .entries import ListEntriesScreen
@@ -422,10 +473,9 @@ def _heading(title: str, note: str = "") -> Text:
     return Text.assemble((title, "bold underline"), (f"  {note}" if note else "", "dim"))
 
 
-def _failed(title: str, error: BaseException, *, resumes: bool = False) -> Text:
+def _failed(title: str, error: BaseException) -> Text:
     reason = getattr(error, "title", None) or "could not load"
-    again = "read again by itself after the wait" if resumes else "R tries again"
-    return Text.assemble((title, "bold underline"), (f"  {reason} ({again})", "red"))
+    return Text.assemble((title, "bold underline"), (f"  {reason} (R tries again)", "red"))
 
 
 def _field_lines(profile: EntityProfile, *, show_empty: bool) -> list[Line]:

@@ -15,6 +15,7 @@ from textual import on, work
 from textual.binding import Binding, BindingType
 
 from ..data.rows import SEARCH_SEPARATOR, Row
+from ..data.scan import ScanPaused
 from ..data.session import AffinitySession
 from ..data.sources import EntriesSource, ListSummary, TableSource
 from ..data.values import format_value
@@ -22,6 +23,7 @@ from ..data.writes import WriteDone
 from ..data.writes.entries import EntryAdded, EntryChanged, EntryRemoved
 from ..widgets.lazy_table import LazyTable
 from ..widgets.pickers import PickOne
+from .cost_prompt import confirm_cost, needs_asking
 from .table_screen import TableScreen
 from .triage import EntryPick, change_status, edit_field
 
@@ -182,6 +184,76 @@ class ListEntriesScreen(TableScreen):
     def adopt(self, source: TableSource) -> None:
         if isinstance(source, EntriesSource):
             source.on_progress = self.report
+
+    # ---- the request budget: a filter read on your computer asks first --------------------------
+    def use_query(self, source: TableSource) -> None:
+        """A filter Affinity's search cannot answer reads every entry: say what it costs and ask."""
+        cost = source.start_cost() if isinstance(source, EntriesSource) else None
+        if not isinstance(source, EntriesSource) or cost is None or not needs_asking(self, cost):
+            self.use(source)
+            return
+        size = f"{source.lst.size:,} " if source.lst.size else ""
+        why = "; ".join(source.scan_reasons or ())
+
+        def answered(yes: bool) -> None:
+            if yes:
+                self.use(source.approved())
+                return
+            self.action_query()
+            self.filter_bar.show_problem("Not run: Affinity's search cannot answer it, so every entry would be "
+                                         "read. Add a condition on a list field (Status, Amount…) to narrow it.")
+
+        confirm_cost(self, "Filter on your computer?",
+                     f"Affinity's search cannot answer this filter ({why}), so all {size}entries of "
+                     f"{source.lst.name} would be read and checked here.", cost, answered,
+                     yes="Read them all", no="Change the filter")
+
+    def failed(self, error: BaseException, *, retry: Callable[[], object] | None = None) -> None:
+        if isinstance(error, ScanPaused) and isinstance(self.source, EntriesSource):
+            self.report()
+            self._ask_to_go_on(self.source)
+            return
+        super().failed(error, retry=retry)
+
+    def _ask_to_go_on(self, source: EntriesSource) -> None:
+        """A read of every entry the app did not expect reached the request budget: go on?"""
+        if getattr(self, "_asking", False):
+            return
+        self._asking = True
+        scanned, total, why = source.scan_progress()
+        of = f" of {total:,}" if total is not None else ""
+
+        def answered(yes: bool) -> None:
+            self._asking = False
+            if source is not self.source:
+                return
+            if yes:
+                first = source.paused_before_first_page
+                source.continue_scan()
+                self.table.loading_more = True
+                if first:
+                    self.load_first()
+                else:
+                    self._load_next()
+            else:
+                self.run_worker(self._stop(source), group="scan-stop", exit_on_error=False)
+
+        confirm_cost(self, "Keep filtering on your computer?",
+                     f"{why}\n{scanned:,}{of} entries read so far. The rest:", source.rest_of_scan_cost(),
+                     answered, yes="Continue", no="Stop here")
+
+    async def _stop(self, source: EntriesSource) -> None:
+        first = source.paused_before_first_page
+        await source.stop_scan()
+        if first:
+            self.table.set_columns(())
+        table = self.table
+        table.loading_more = False
+        table.more_available = False
+        if not table.loaded_rows:
+            scanned, _, _ = source.scan_progress()
+            table.empty_text = f"Stopped after reading {scanned:,} entries. R starts again, x clears the filter."
+        self.report()
 
     async def action_saved_view(self) -> None:
         entries = self.entries

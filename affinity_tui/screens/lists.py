@@ -13,7 +13,6 @@ from ..data.session import AffinitySession
 from ..data.sources import EntriesSource, ListsSource, ListSummary
 from ..widgets.lazy_table import LazyTable
 from ..widgets.pickers import PickOne
-from .connection import reconnect
 from .table_screen import TableScreen
 
 
@@ -39,7 +38,6 @@ class ListsScreen(TableScreen):
         self.table.empty_text = "This Affinity user cannot see any lists yet."
 
     def action_refresh(self) -> None:
-        reconnect(self.app, self.session)
         self.use(ListsSource(self.session, refresh=True))
 
     @on(LazyTable.RowSelected, "#table")

@@ -70,3 +70,22 @@ def say_worker_failure(node: DOMNode, event: Worker.StateChanged) -> None:
 def _seconds(seconds: float) -> str:
     whole = max(1, round(seconds))
     return "1 second" if whole == 1 else f"{whole} seconds"
+
+
+NOTICE_CHARS = 320
+"""Longest notification text shown (a pasted page would otherwise fill the screen)."""
+NOTICE_LINES = 6
+NOTICE_LINE_CHARS = 160
+
+
+def cut_for_notice(text: str, *, chars: int = NOTICE_CHARS, lines: int = NOTICE_LINES,
+                   line_chars: int = NOTICE_LINE_CHARS) -> str:
+    """``text`` short enough for a notification: at most ``lines`` lines of ``line_chars``
+    characters, ``chars`` in all, each cut marked with an ellipsis."""
+    kept = []
+    for line in text.splitlines()[:lines]:
+        kept.append(line if len(line) <= line_chars else line[: line_chars - 1] + "…")
+    if len(text.splitlines()) > lines:
+        kept[-1] = kept[-1].rstrip("…") + "…"
+    out = "\n".join(kept)
+    return out if len(out) <= chars else out[: chars - 1] + "…"

@@ -22,14 +22,17 @@ from ..data.links import RecordLink
 from ..data.rows import Column, Row
 from ..data.session import AffinitySession
 from ..data.sources import ListsSource, QueryProblem, TableSource
+from ..data.sources.exporting import ExportChoice
 from ..widgets.filter_bar import FilterBar
 from ..widgets.key_footer import KeyFooter
 from ..widgets.lazy_table import LazyTable
 from ..widgets.pickers import PickMany, PickOne
 from ..widgets.prompt import TextPrompt
 from ..widgets.status_line import StatusLine
-from .connection import reconnect
+from .export_flow import open_export, read_and_write, written
+from .load_all import offer_load_all, read_all_into
 from .notices import AUTO_RESUME_SECONDS, notify_failure, resume_delay
+from .progress import ProgressScreen
 from .record_actions import RecordActions
 
 
@@ -222,8 +225,24 @@ class TableScreen(RecordActions):
 
     @on(LazyTable.NeedMoreRows, "#table")
     def _need_more(self) -> None:
-        if not self.source.exhausted:
+        if not self.source.exhausted and not self.loading_all:
             self._load_next()
+
+    # ---- every row (screens/load_all.py) ------------------------------------------------------
+    loading_all = False
+    """True while every remaining page is being read (``G`` twice at the end)."""
+
+    @on(LazyTable.BottomAsked, "#table")
+    def _bottom_asked(self, event: LazyTable.BottomAsked) -> None:
+        offer_load_all(self, again=event.again)
+
+    @work(exclusive=True, group="table-more", exit_on_error=False)
+    async def load_everything(self, progress: ProgressScreen) -> None:
+        await read_all_into(self, progress)
+
+    def page_done(self, has_more: bool) -> None:
+        """A page was appended: the table and the status line follow."""
+        self._page_done(has_more)
 
     @work(exclusive=True, group="table-more", exit_on_error=False)
     async def _load_next(self) -> None:
@@ -274,7 +293,11 @@ class TableScreen(RecordActions):
             return  # nothing is sent; the text stays in the bar
         self.filter_bar.display = False
         self.table.focus()
-        self.use(result)
+        self.use_query(result)
+
+    def use_query(self, source: TableSource) -> None:
+        """Show what a filter or search typed in the bar asks for (a screen may ask first)."""
+        self.use(source)
 
     @on(FilterBar.Dismissed, "#filter-bar")
     def _query_dismissed(self) -> None:
@@ -340,8 +363,7 @@ class TableScreen(RecordActions):
             self.app.pop_screen()
 
     def action_refresh(self) -> None:
-        """Reload from Affinity (and the header, if it could not be read at start-up)."""
-        reconnect(self.app, self.session)
+        """Reload from Affinity."""
         self.reload()
 
     def action_sort(self) -> None:
@@ -391,22 +413,25 @@ class TableScreen(RecordActions):
         self.app.push_screen(PickMany(title, choices), chosen)
 
     def action_export(self) -> None:
-        table = self.table
-        if not table.rows:
-            self.notify("Nothing is loaded yet.", title="Export", severity="warning")
-            return
-        self._export(list(table.columns), list(table.rows), self.source.export_name())
+        """``e``: the export dialog (screens/export_flow.py)."""
+        open_export(self)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _export(self, columns: list[Column], rows: list[Row], name: str) -> None:
+    def export_rows(self, columns: list[Column], rows: list[Row], name: str) -> None:
+        """Write the loaded rows as shown (no request)."""
         try:
             path = export_csv(columns, rows, what=name)
         except OSError as error:
             self.app.call_from_thread(self.notify, f"Could not write the file: {error.strerror}",
                                       title="Export failed", severity="error")
             return
-        self.app.call_from_thread(self.notify, f"{len(rows):,} loaded {self.what} written to {path}",
-                                  title="Exported CSV", markup=False)
+        self.app.call_from_thread(written, self, len(rows), f"loaded {self.what}", path)
+
+    @work(exclusive=True, group="export", exit_on_error=False)
+    async def export_read(self, choice: ExportChoice, loaded: int, columns: list[Column],
+                          progress: ProgressScreen) -> None:
+        """Read an export from Affinity and write it (screens/export_flow.py)."""
+        await read_and_write(self, choice, loaded, columns, progress)
 
     def current_row(self) -> Row | None:
         return self.table.current_row

@@ -9,6 +9,7 @@ under the column where the expression goes wrong. What the user typed is never l
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -21,15 +22,42 @@ from textual.widgets import Input, Static
 
 
 class FieldNameSuggester(Suggester):
-    """Completes the word under the cursor from the list's field names (and recent filters)."""
+    """Completes the word under the cursor from the list's field names (and recent filters).
 
-    def __init__(self, complete: Callable[[str], list[str]]) -> None:
+    Textual draws a suggestion as the part after what is typed, so only a completion that
+    extends the text is offered as one; a completion that rewrites it (``Close`` → ``"Close
+    Date"``, quoted) goes to ``on_completion`` instead, for the bar to show and ``→`` to take.
+    """
+
+    def __init__(self, complete: Callable[[str], list[str]],
+                 on_completion: Callable[[str, str | None], None] | None = None) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
         self._complete = complete
+        self._on_completion = on_completion
 
     async def get_suggestion(self, value: str) -> str | None:
         found = self._complete(value)
-        return found[0] if found else None
+        first = found[0] if found else None
+        extends = first is not None and first.startswith(value)
+        if self._on_completion is not None:
+            self._on_completion(value, None if extends or first == value else first)
+        return first if extends else None
+
+
+class FilterInput(Input):
+    """The bar's input: ``→`` at the end also takes a completion that rewrites the text."""
+
+    def __init__(self, *, rewrite_for: Callable[[str], str | None], **options: Any) -> None:
+        super().__init__(**options)
+        self._rewrite_for = rewrite_for
+
+    def action_cursor_right(self, select: bool = False) -> None:
+        rewrite = self._rewrite_for(self.value) if self.cursor_at_end and not select else None
+        if rewrite is not None and not self._suggestion:
+            self.value = rewrite
+            self.cursor_position = len(rewrite)
+            return
+        super().action_cursor_right(select)
 
 
 class FilterBar(Vertical):
@@ -67,11 +95,25 @@ class FilterBar(Vertical):
         self._recent: list[str] = []
         self._recall_index = -1
         self._complete: Callable[[str], list[str]] = lambda _text: []
+        self._rewrite: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=self._placeholder, id="filter-input",
-                    suggester=FieldNameSuggester(lambda text: self._complete(text)))
+        yield FilterInput(placeholder=self._placeholder, id="filter-input", rewrite_for=self._rewrite_for,
+                          suggester=FieldNameSuggester(lambda text: self._complete(text), self._completed))
+        yield Static(id="filter-hint", markup=False)
         yield Static(id="filter-problem", markup=False)
+
+    def _completed(self, text: str, rewrite: str | None) -> None:
+        """A completion that rewrites ``text`` (shown under the bar; ``→`` takes it), or none."""
+        self._rewrite = (text, rewrite) if rewrite is not None else None
+        hint = self.query_one("#filter-hint", Static)
+        hint.update(Text.assemble(("  → ", "bold"), (rewrite, ""), ("  (→ completes)", "dim"))
+                    if rewrite is not None else "")
+        hint.display = rewrite is not None
+
+    def _rewrite_for(self, text: str) -> str | None:
+        pending = self._rewrite
+        return pending[1] if pending is not None and pending[0] == text else None
 
     @property
     def input(self) -> Input:

@@ -184,6 +184,14 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
     class MarksChanged(_TableMessage):
         """Rows were marked or unmarked (``marked_keys``)."""
 
+    class BottomAsked(_TableMessage):
+        """``G``/``end``: the cursor went to the last loaded row (``again``: it was already there),
+        so the screen can offer to load the rest."""
+
+        def __init__(self, table: LazyTable, again: bool) -> None:
+            super().__init__(table)
+            self.again = again
+
     def __init__(
         self,
         columns: Iterable[Column] = (),
@@ -205,6 +213,7 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._need_more_posted = False
         self._retry_on_move = False
         self._highlighted: Packed | None = None
+        self._bottom_row: int | None = None
         self._marked: set[int] = set()
         self._row_styles: tuple[int, Style, Style, Style, Style] | None = None
         self.set_reactive(LazyTable.empty_text, empty_text)
@@ -502,8 +511,15 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.scroll_to(y=0, animate=False, force=True)
 
     def action_cursor_bottom(self) -> None:
+        # Again: still on the last loaded row, or on the row the last G left it on (the
+        # read-ahead page may have arrived since).
+        again = len(self._index) > 0 and (self.cursor_row >= len(self._index) - 1
+                                          or self.cursor_row == self._bottom_row)
         self._moving_down()
         self.move_cursor(len(self._index) - 1)
+        self._bottom_row = self.cursor_row
+        if self.more_available or self.loading_more:
+            self.post_message(self.BottomAsked(self, again))
 
     def action_cursor_page_down(self) -> None:
         self._moving_down()

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.segment import Segment
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.strip import Strip
 from textual.widgets import OptionList, SelectionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.widgets.selection_list import Selection
 
 from .cell_text import clean
@@ -51,6 +53,26 @@ class PickOne(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class CheckList(SelectionList[str]):
+    """A ``SelectionList`` whose boxes say ✓ or nothing: chosen and not chosen look different in
+    every theme, not only by a colour that some themes make nearly the same."""
+
+    CHECKED = "✓"
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        try:
+            selection = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return strip
+        if len(segments) < 3:
+            return strip
+        mark = self.CHECKED if selection.value in self.selected else " "
+        segments[1] = Segment(mark, segments[1].style)
+        return Strip(segments, strip.cell_length)
+
+
 class PickMany(ModalScreen[list[str] | None]):
     """Toggle items with space; enter confirms, escape cancels."""
 
@@ -69,8 +91,8 @@ class PickMany(ModalScreen[list[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="picker"):
             yield Static(clean(self._title), classes="picker-title", markup=False)
-            yield SelectionList[str](*(Selection(Text(clean(label)), value, chosen) for label, value, chosen in self._choices),
-                                     id="picker-selection")
+            yield CheckList(*(Selection(Text(clean(label)), value, chosen) for label, value, chosen in self._choices),
+                            id="picker-selection")
             yield Static(self._hint, classes="picker-hint", markup=False)
 
     def on_mount(self) -> None:

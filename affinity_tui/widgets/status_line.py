@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -86,6 +87,8 @@ class StatusLine(Horizontal):
 
     def watch_message(self, message: str) -> None:
         self._put("#status-message", Text(message, no_wrap=True, overflow="ellipsis"), fills_line=True)
+        if self.is_mounted and self._widths.get("#status-budget") != cell_len(self._budget_text()):
+            self._show_budget()
 
     def _put(self, selector: str, text: Text, *, fills_line: bool = False) -> Static:
         """Show `text`; lay the screen out again only if the text's width changed.
@@ -107,8 +110,25 @@ class StatusLine(Horizontal):
     def watch_write_mode(self) -> None:
         self._show_lock()
 
+    def _budget_text(self) -> str:
+        """The budget as briefly as needed for the message to stay whole ("loaded 100 of
+        100,000" must never lose its end to the budget on a narrow terminal)."""
+        width = self.size.width
+        text = self.budget.describe()
+        if not width:
+            return text
+        room = width - cell_len(self.message) - 2 - cell_len("🔒 read-only ✎") - 4
+        for brevity in (1, 2):
+            if cell_len(text) <= room:
+                break
+            text = self.budget.describe(brevity)
+        return text
+
+    def on_resize(self) -> None:
+        self._show_budget()
+
     def _show_budget(self) -> None:
-        widget = self._put("#status-budget", Text(self.budget.describe(), no_wrap=True))
+        widget = self._put("#status-budget", Text(self._budget_text(), no_wrap=True))
         level = self.budget.level
         widget.set_class(level == "low", "-low")
         widget.set_class(level == "exhausted", "-exhausted")

@@ -318,3 +318,75 @@ async def test_every_cursor_page_goes_through_kept(client: AsyncAffinity, monkey
     await filtered.next_page()
     await filtered.aclose()
     assert len(seen) == 4 and all(issubclass(t, PaginatedResponse) for t in seen)
+
+
+# ---- the request budget of a local read ------------------------------------------------------------
+@pytest.fixture(scope="module")
+def big() -> Emulator:
+    """2,000 entries: a local read is 20 requests."""
+    return Emulator(EmulatorConfig(now=NOW, scale=2000))
+
+
+async def big_client(emu: Emulator) -> AsyncAffinity:
+    emu.log.clear()
+    return AsyncAffinity(emu.api_key, v1_base_url=emu.v1_base_url, v2_base_url=emu.v2_base_url,
+                         async_transport=emu.transport(), max_retries=0, policies=Policies(write=WritePolicy.DENY))
+
+
+def named_blue(emu: Emulator) -> list[int]:
+    store = emu.store
+    return sorted(e.id for e in store.list_entries(DEAL_PIPELINE_ID)
+                  if "blue" in store.entity_name("opportunity", e.entity_id).lower())
+
+
+async def test_an_unexpected_local_read_pauses_at_its_budget_and_goes_on_when_approved(big: Emulator) -> None:
+    from affinity_tui.data.scan import ScanPaused
+
+    client = await big_client(big)
+    try:
+        cursor = FilteredEntriesCursor(client, PIPELINE, parse('name =~ "Blue"'), scan_budget=5, known_total=2000)
+        with pytest.raises(ScanPaused) as paused:
+            await cursor.next_page()
+        assert cursor.paused and cursor.local_fallback
+        read = len(gets(big, ENTRIES_PATH))
+        assert 5 <= read <= 6, read  # at most the request already on its way when the budget was reached
+        assert paused.value.scanned == cursor.scanned and paused.value.total == 2000
+        assert "every entry is read and checked here" in paused.value.what_to_do
+        with pytest.raises(ScanPaused):  # asked again while paused: the same answer, nothing sent
+            await cursor.next_page()
+        await asyncio.sleep(0.05)
+        assert len(gets(big, ENTRIES_PATH)) == read
+        cursor.approve()
+        entries = await drain(cursor)
+    finally:
+        await client.close()
+    assert sorted(int(e.id) for e in entries) == named_blue(big)
+    assert len(gets(big, ENTRIES_PATH)) == 20, "no page read twice, none skipped"
+
+
+async def test_a_paused_read_stopped_reads_nothing_more(big: Emulator) -> None:
+    from affinity_tui.data.scan import ScanPaused
+
+    client = await big_client(big)
+    try:
+        cursor = FilteredEntriesCursor(client, PIPELINE, parse('name =~ "Blue"'), scan_budget=2)
+        with pytest.raises(ScanPaused):
+            await cursor.next_page()
+        read = len(gets(big, ENTRIES_PATH))
+        await cursor.stop()
+        assert cursor.stopped and cursor.exhausted and not cursor.paused
+        assert (await cursor.next_page()).models == ()
+        await asyncio.sleep(0.05)
+        assert len(gets(big, ENTRIES_PATH)) == read
+    finally:
+        await client.close()
+
+
+async def test_a_read_the_search_answers_never_pauses(big: Emulator) -> None:
+    client = await big_client(big)
+    try:
+        cursor = FilteredEntriesCursor(client, PIPELINE, parse('Status = "Diligence"'), scan_budget=0)
+        page = await cursor.next_page()
+    finally:
+        await client.close()
+    assert page.models and not cursor.local_fallback and not cursor.paused

@@ -186,3 +186,42 @@ def test_a_long_note_is_folded_until_unfolded() -> None:
     assert f"… {40 - NOTE_FOLD_LINES} more lines (enter unfolds)" in folded
     whole = shown({7})
     assert "line 39" in whole and "more lines" not in whole
+
+
+async def test_related_records_open_with_enter_and_escape_comes_back(app: AffinityApp, emulator: Emulator) -> None:
+    from affinity_tui.data.related import RelatedRecord
+
+    store = emulator.store
+    portfolio = entries(emulator, PORTFOLIO)
+    index = next(i for i, e in enumerate(portfolio)
+                 if any(e.entity_id in o.company_ids for o in store.opportunities.values())
+                 and store.companies[e.entity_id].person_ids)
+    company = store.companies[portfolio[index].entity_id]
+    deals = [o for o in store.opportunities.values() if company.id in o.company_ids]
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_portfolio_row(pilot, index)
+        text = part(screen, "related")
+        assert text.splitlines()[0].startswith("Related")
+        for pid in company.person_ids[:5]:
+            assert store.persons[pid].full_name in text
+        for deal in deals:
+            assert re.search(rf"{re.escape(deal.name[:30])}.*Deal Pipeline: \w", text), text
+        # The cursor lands on the related records; enter opens the deal, escape comes back to it.
+        await pilot.press("G")
+        while not (isinstance(screen.focused_item(), RelatedRecord)
+                   and screen.focused_item().kind == "opportunity"):  # type: ignore[union-attr]
+            await pilot.press("k")
+        record = screen.focused_item()
+        assert isinstance(record, RelatedRecord)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen is not screen,
+                    what="the deal's detail")
+        await settle(pilot)
+        deal_screen = app.screen
+        assert isinstance(deal_screen, DetailScreen)
+        assert (deal_screen.kind, deal_screen.entity_id) == ("opportunity", record.entity_id)
+        assert deal_screen.sub_title == f"Opportunity: {store.opportunities[record.entity_id].name}"
+        assert company.name in part(deal_screen, "related")  # the deal's company, back the other way
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        assert screen.focused_item() == record

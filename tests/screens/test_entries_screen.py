@@ -3,6 +3,8 @@ and literal CRM text, checked against brute-force answers from the emulator's st
 
 from __future__ import annotations
 
+from affinity_tui.data.sources.entries import VIEW_NOTE
+
 from collections import Counter
 from itertools import cycle
 
@@ -171,8 +173,9 @@ INVALID = (
     ('Stauts = "x"', 'No field "Stauts" on this list (column 1); did you mean "Status"?'),
     ("Status = ", "Expected a value after '=' at column 9"),
     ('Status = "Diligance"', '"Diligance" is not a Status option (column 10); did you mean "Diligence"?'),
-    ('"Close Date" > 2026-02-30', "2026-02-30"),
-    ("Amount > abc", "abc"),
+    ('"Close Date" > 2026-02-30', '"2026-02-30" is not a date (column 16): day is out of range for month'),
+    ('"Close Date" < 2026-13-45', '"2026-13-45" is not a date (column 16): month must be in 1..12'),
+    ("Amount > abc", '"abc" is not a number (column 10)'),
 )
 
 
@@ -233,7 +236,7 @@ async def test_saved_view_from_the_entries_screen(app: AffinityApp, emulator: Em
         # A view shows its own columns, in the list's field order.
         in_view = [f.name for f in emulator.store.list_fields(DEAL_PIPELINE) if f.id in view.field_ids]
         assert [c.title for c in table_of(app).columns] == ["Name", *in_view]
-        assert screen.sub_title == "Deal Pipeline · view: Diligence & IC, $1M+"
+        assert screen.sub_title == f"Deal Pipeline · view: Diligence & IC, $1M+ {VIEW_NOTE}"
         assert status_text(app) == f"view filtered by Affinity · loaded {len(expected)}"
         await pilot.press("x")
         await settle(pilot)
@@ -268,6 +271,25 @@ async def test_columns_picker_adds_an_enriched_column(app: AffinityApp, emulator
         gets = [e for e in emulator.log.entries if e.path == f"/v2/lists/{PORTFOLIO}/list-entries"]
         assert gets and f"fieldIds={employees}" in gets[0].query
         assert any("Reloading with the chosen columns" in t for t in toasts(app))
+        # The choice is kept: leaving the list and coming back shows the same columns.
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("enter")  # the lists screen's cursor is still on the Portfolio
+        await until(pilot, lambda: isinstance(app.screen, ListEntriesScreen))
+        await settle(pilot)
+        assert [c.title for c in table_of(app).columns] == titles
+    # ...and in the next session too, still after one round trip.
+    from ..round_trips import session_counting_round_trips
+
+    session, trips = session_counting_round_trips(emulator)
+    again = AffinityApp(session)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        trips.clear()
+        await open_list(pilot, PORTFOLIO)
+        assert [c.title for c in table_of(again).columns] == titles
+        first = [s for s in trips.spans if s.path.startswith(f"/v2/lists/{PORTFOLIO}")]
+        assert first and max(s.start for s in first[:2]) < min(s.end for s in first[:2])  # asked together
 
 
 # ---- local sort and literal text ----------------------------------------------------------------
@@ -333,12 +355,35 @@ async def test_e_exports_the_loaded_rows_to_a_csv_named_after_the_list(app: Affi
         table = app.screen.query_one("#table")
         loaded = len(table.loaded_rows)  # type: ignore[attr-defined]
         before = len(emulator.log.entries)
-        await pilot.press("e")
+        await pilot.press("e", "enter")  # the dialog's first choice: the loaded rows, as shown
         folder = Path(os.environ["AFFINITY_TUI_EXPORT_DIR"])
         await until(pilot, lambda: folder.exists() and any(folder.glob("*.csv")), what="the CSV file")
         assert len(emulator.log.entries) == before, "exporting sends nothing"
-    (path,) = folder.glob("*.csv")
+        (path,) = folder.glob("*.csv")
+        await until(pilot, lambda: any(path.name in t and str(folder) in t for t in toasts(app)),
+                    what="the file's name and folder")
     assert path.name.startswith("affinity-tui-deal-pipeline-")
     with path.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     assert rows[0][:3] == ["Name", "Status", "Owners"] and len(rows) == loaded + 1
+
+
+async def test_completion_that_needs_quotes_is_offered_under_the_bar_not_garbled_in_it(
+        app: AffinityApp, emulator: Emulator) -> None:
+    from affinity_tui.widgets.filter_bar import FilterBar
+
+    async with app.run_test(size=SIZE) as pilot:
+        await open_list(pilot, DEAL_PIPELINE)
+        await pilot.press("slash", *"Close")
+        bar = app.screen.query_one(FilterBar)
+        await until(pilot, lambda: bar.query_one("#filter-hint").display, what="the completion")
+        drawn = bar.input.render_line(1).text
+        assert "Closee" not in drawn and 'Date"' not in drawn, drawn  # no ghost that isn't what → gives
+        assert '"Close Date"' in str(bar.query_one("#filter-hint").render())
+        await pilot.press("right")
+        assert bar.input.value == '"Close Date"'
+        # A completion that extends what is typed is still the ghost text, taken by → as before.
+        await pilot.press(*" > 2026-01-01 & Sta")
+        await until(pilot, lambda: bar.input._suggestion.endswith("Status"), what="the ghost")
+        await pilot.press("right")
+        assert bar.input.value == '"Close Date" > 2026-01-01 & Status'

@@ -99,8 +99,9 @@ async def test_a_wrong_key_is_explained_once_and_never_shown(emulator: Emulator,
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         # whoami and the lists both fail: one notification, not one per request
-        assert error_toasts(app) == ["Affinity did not accept the API key\nThe key came from the demo emulator. "
-                                     "Copy a valid one from Affinity (Settings > API) and restart affinity-tui."]
+        assert error_toasts(app) == ["Affinity did not accept the API key\nCheck the key (it came from the demo "
+                                     "emulator; Affinity shows yours under Settings > API), then press R: "
+                                     "affinity-tui tries again without a restart."]
         assert app.sub_title == "not connected"
         assert status_text(app) == "Could not load the lists"
         # Other modes fail the same way, and the app stays up.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import OptionList
 
+from affinity_tui.data.sources.entries import VIEW_NOTE
+
 from affinity_tui.app import AffinityApp
 from affinity_tui.data import AffinitySession
 from affinity_tui.emulator import Emulator
@@ -124,7 +126,7 @@ async def test_saved_view_my_deals_is_filtered_by_affinity(app: AffinityApp, emu
         screen = app.screen
         assert isinstance(screen, ListEntriesScreen)
         assert int(screen.lst.id) == DEAL_PIPELINE
-        assert screen.sub_title == "Deal Pipeline · view: My deals"
+        assert screen.sub_title == f"Deal Pipeline · view: My deals {VIEW_NOTE}"
         rows = table_of(app).rows
         assert [row.key for row in rows] == [e.id for e in mine]
         assert [row.cells[0] for row in rows] == [entity_name(emulator, e) for e in mine]

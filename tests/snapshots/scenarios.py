@@ -78,6 +78,36 @@ async def company_detail(pilot: Pilot[Any]) -> None:
     await keys(pilot, "down", "enter", "enter")  # Portfolio → first company
 
 
+async def related_records(pilot: Pilot[Any]) -> None:
+    """A portfolio company's detail, the cursor on its first related deal."""
+    from affinity_tui.data.related import RelatedRecord
+
+    await keys(pilot, "down", "enter", "enter")
+    screen = pilot.app.screen
+    for _ in range(80):
+        item = getattr(screen, "focused_item", lambda: None)()
+        if isinstance(item, RelatedRecord) and item.kind == "opportunity":
+            break
+        await pilot.press("j")
+    await loaded(pilot)
+
+
+async def cost_prompt(pilot: Pilot[Any]) -> None:
+    """A filter Affinity's search cannot answer, over the request budget (lowered to 2 here:
+    the demo's Deal Pipeline is 300 entries, 3 requests)."""
+    pilot.app.session.ask_above = 2  # type: ignore[attr-defined]
+    await keys(pilot, "enter", "slash")
+    await pilot.press(*'name =~ "Blue"')
+    await keys(pilot, "enter")
+
+
+async def export_dialog(pilot: Pilot[Any]) -> None:
+    import os
+
+    os.environ["AFFINITY_TUI_EXPORT_DIR"] = "~/Downloads/affinity"  # the folder shown, the same everywhere
+    await keys(pilot, "enter", "e", "a", "r")
+
+
 async def help_screen(pilot: Pilot[Any]) -> None:
     await keys(pilot, "question_mark")
 
@@ -138,7 +168,8 @@ SCENARIOS: dict[str, Scenario] = {
     "lists": lists, "entries": entries, "entries-filtered": entries_filtered,
     "filter-problem": filter_problem, "saved-view": saved_view, "people": people,
     "companies": companies, "opportunities": opportunities, "deal-detail": deal_detail,
-    "company-detail": company_detail, "help": help_screen, "unlock-prompt": unlock_prompt,
+    "company-detail": company_detail, "related": related_records, "cost-prompt": cost_prompt,
+    "export": export_dialog, "help": help_screen, "unlock-prompt": unlock_prompt,
     "write-mode": write_mode, "status-picker": status_picker, "field-editor": field_editor, "board": board,
     "add-to-list": add_to_list, "composer": composer, "reminder-dialog": reminder_dialog, "reminders": reminders,
 }

@@ -9,15 +9,17 @@ query is recognised by the screen (``source is not self.source``) and dropped.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..costs import Cost
 from ..links import RecordLink, record_link
 from ..rows import Column, Row
 
 if TYPE_CHECKING:
     from ..session import AffinitySession
+    from .exporting import ExportBatch, ExportChoice, ExportOffer
 
 FORMAT_SLICE = 25
 """Rows formatted between two chances for the event loop to paint (see `rows_in_slices`)."""
@@ -176,6 +178,32 @@ class TableSource:
         none. Never fetches a page twice, even when the caller is cancelled mid-request.
         Raises ``UserFacingError``; after a failure the same page is asked for again."""
         return TablePage([], False)
+
+    # ---- reading every row ------------------------------------------------------------------
+    def expected_total(self) -> int | None:
+        """How many rows there are in all, when known without a request."""
+        return None
+
+    def load_all_cost(self, loaded: int) -> Cost | None:
+        """What reading every row not loaded yet costs (None: not estimated, so not offered)."""
+        return None
+
+    def reading_all(self) -> None:
+        """The user agreed to read every row: nothing on the way stops to ask again."""
+
+    # ---- exports (sources/exporting.py) ------------------------------------------------------
+    def export_offer(self, loaded: int, visible: Sequence[Column]) -> ExportOffer | None:
+        """What the export dialog may offer besides the loaded rows as shown (None: nothing)."""
+        return None
+
+    def export_cost(self, choice: ExportChoice, loaded: int) -> Cost | None:
+        """What reading the chosen export costs (None: no request, or not estimated)."""
+        return None
+
+    def export_batches(self, choice: ExportChoice, loaded: int,
+                       visible: Sequence[Column]) -> AsyncIterator[ExportBatch]:
+        """The records of an export that is read again from Affinity. Raises ``UserFacingError``."""
+        raise NotImplementedError
 
     async def fill_in(self, on_rows: Callable[[list[Row]], None]) -> None:
         """After the first page: fetch what the rows show besides (list sizes, saved views,

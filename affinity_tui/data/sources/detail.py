@@ -7,7 +7,13 @@ arrives, so the screen is complete after one round trip. A part that fails says 
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING
+
+from affinity import AsyncAffinity
+from affinity.models.entities import Opportunity
+from affinity.types import OpportunityId
 
 from ..cursors import EntityKind
 from ..detail import (
@@ -26,6 +32,7 @@ from ..detail import (
 from affinity.types import ListEntryId, ListId
 
 from ..links import RecordLink, record_link
+from ..related import Related, load_related
 
 if TYPE_CHECKING:
     from ..session import AffinitySession
@@ -47,6 +54,24 @@ class DetailSource:
         """Its entry on that list, if known: an opportunity's fields are then one request."""
         self.profile: EntityProfile | None = None
         """The last profile read (None until then)."""
+        self._opportunity_record: asyncio.Task[Opportunity] | None = None
+
+    def start(self) -> None:
+        """A new load of every part begins (the screen opened, or ``R``): reads shared between
+        parts are made afresh."""
+        self._opportunity_record = None
+
+    def _opportunity_details(self, client: AsyncAffinity) -> Awaitable[Opportunity] | None:
+        """An opportunity's v1 record, read once for its profile and its related records (each
+        waits for it without cancelling it for the other). None for persons and companies."""
+        if self.kind != "opportunity":
+            return None
+        task = self._opportunity_record
+        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
+            task = asyncio.ensure_future(client.opportunities.get_details(OpportunityId(self.entity_id)))
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
+            self._opportunity_record = task
+        return asyncio.shield(task)
 
     @property
     def kind_word(self) -> str:
@@ -67,8 +92,20 @@ class DetailSource:
             entry = (ListId(self.list_id), ListEntryId(self.entry_id), known.name if known is not None else "")
         async with self.session.reading() as client:
             self.profile = await load_profile(client, self.kind, self.entity_id,  # type: ignore[arg-type]
-                                              entry=entry)
+                                              entry=entry,
+                                              details=self._opportunity_details(client) if entry is None else None)
         return self.profile
+
+    async def load_related(self) -> Related:
+        """The related people, companies and opportunities, each with the lists that hold it
+        (``data/related.py``: two round trips, alongside the other parts)."""
+        known = self.session.lists.known
+        async with self.session.reading() as client:
+            return await load_related(
+                client, self.kind, self.entity_id,
+                opportunity_lists=[int(lst.id) for lst in known if lst.type == "opportunity"],
+                list_names={int(lst.id): lst.name for lst in known},
+                opportunity=self._opportunity_details(client))
 
     async def load_notes(self) -> list[NoteView]:
         """The newest notes, newest first, as plain text."""

@@ -1,0 +1,66 @@
+"""The columns the user chose (``c``) for each list and for People and Companies, kept across
+visits and sessions.
+
+Kept in ``columns.json`` in the user's state directory (``recent.state_dir``: the platform's
+state dir, or ``$AFFINITY_TUI_STATE_DIR``), written atomically like the recent filters; a
+damaged or unreadable file counts as no choices. Only field ids are stored, never values.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .recent import state_dir
+
+FILE_NAME = "columns.json"
+
+
+class ColumnChoices:
+    """Chosen field ids by table: ``list:12001``, ``person``, ``company``."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path if path is not None else state_dir() / FILE_NAME
+
+    def get(self, table: str) -> list[str] | None:
+        """The field ids chosen for ``table``, in order; None when none were chosen."""
+        found = self._load().get(table)
+        return list(found) if found is not None else None
+
+    def remember(self, table: str, field_ids: list[str]) -> None:
+        """Keep ``field_ids`` as the choice for ``table`` (a failed write is not an error)."""
+        data = self._load()
+        data[table] = [str(i) for i in field_ids]
+        try:
+            self._save(data)
+        except OSError:
+            return
+
+    def _load(self) -> dict[str, list[str]]:
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        tables = raw.get("tables") if isinstance(raw, dict) else None
+        if not isinstance(tables, dict):
+            return {}
+        return {str(k): [str(i) for i in v if isinstance(i, str)] for k, v in tables.items() if isinstance(v, list)}
+
+    def _save(self, data: dict[str, list[str]]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        payload = json.dumps({"version": 1, "tables": data}, ensure_ascii=False, indent=1)
+        fd, tmp = tempfile.mkstemp(prefix=".columns-", suffix=".json", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(payload)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def list_table(list_id: int) -> str:
+    """The key a list's choice is kept under (``list:12001``)."""
+    return f"list:{int(list_id)}"
