@@ -101,7 +101,7 @@ def common(r: Rig, said_from: int, truthful: str = "") -> Problems:
     if (why := crashed(r.app)) is not None:
         return [why]
     text = screen_text(r.app)
-    in_place = any(word in text for word in ("could not", "R tries again", "after the wait", "continues by itself"))
+    in_place = any(word in text for word in ("could not", "R tries again", "loads again in", "continues by itself"))
     showing = [n for n in r.app._notifications if n.severity in ("error", "warning")]  # repeats are shown once
     if not r.said.problems_since(said_from) and not showing and not in_place:
         problems.append("said nothing")
@@ -304,7 +304,7 @@ def unexplained(now: dict[str, str], clean: dict[str, str]) -> list[str]:
     content (a fallback read) without a false empty state."""
     bad = []
     for name, text in now.items():
-        if text == clean[name] or "R tries again" in text or "after the wait" in text:
+        if text == clean[name] or "R tries again" in text or "loads again in" in text:
             continue
         if text.strip() and not any(p in text and p not in clean[name] for p in FALSE_EMPTY) \
                 and "loading" not in text:
@@ -336,6 +336,11 @@ async def detail_parts(pilot: Pilot[Any], r: Rig, fault: str) -> Problems:
         problems.append(f"sections neither loaded nor saying why: {failing}")
     clear(r)
     if fault != "429":
+        await pilot.press("R")
+    elif not await wait_for(pilot, lambda: sections(r) == clean, 8):
+        # The parts refused came back by themselves; a side read that gave up during the wait
+        # (a related record's name, shown as its id) comes back with R.
+        await wait_out_rate_limit(r)
         await pilot.press("R")
     if not await wait_for(pilot, lambda: sections(r) == clean, 8):
         problems.append("the detail did not recover")

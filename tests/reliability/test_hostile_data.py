@@ -8,8 +8,8 @@ For each screen the whole frame is rendered exactly as it would be written to th
 escape, no OSC (a clipboard write, a hyperlink), no other control character and no bidirectional
 override is left; no style carries a link; every line is exactly as wide as the terminal and no
 segment breaks a line. Markup appears as typed (``[bold]`` on screen means it was not
-interpreted). A CSV export holds each value whole with formula starters defused; a long note is
-folded on the detail screen and ``enter`` unfolds it.
+interpreted). A CSV export, as shown and raw, holds each value whole with formula starters
+defused; a long note is folded on the detail screen and ``enter`` unfolds it.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from affinity_tui.screens.composer import NoteComposer
 from affinity_tui.screens.detail import DetailScreen
 from affinity_tui.screens.entities import EntitiesScreen
 from affinity_tui.screens.entries import ListEntriesScreen
+from affinity_tui.screens.export_dialog import ExportDialog
 from affinity_tui.screens.field_editor import FieldEditor
 from affinity_tui.screens.help import HelpScreen
 from affinity_tui.screens.reminder_dialog import ReminderDialog
@@ -243,19 +244,32 @@ async def test_a_csv_export_holds_each_value_whole_with_formulas_defused(hostile
         await pilot.press("2")
         await wait_for(pilot, lambda: isinstance(r.app.screen, EntitiesScreen) and r.app.screen.table.loaded_rows)
         await settle(pilot)
-        await pilot.press("e")
-        assert await wait_for(pilot, lambda: any("Exported CSV" in s for s in r.said()), 10)
+        await pilot.press("e")  # the loaded rows, as shown
+        await wait_for(pilot, lambda: isinstance(r.app.screen, ExportDialog))
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: sum("Exported CSV" in s for s in r.said()) == 1, 10)
+        await pilot.press("e", "r")  # the raw values, read again
+        await wait_for(pilot, lambda: isinstance(r.app.screen, ExportDialog) and r.app.screen.choice.raw)
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: sum("Exported CSV" in s for s in r.said()) == 2, 20)
     files = list((tmp_path / "exports").glob("*.csv"))
-    assert len(files) == 1
-    raw = files[0].read_bytes()
-    with files[0].open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))[1:]
+    assert len(files) == 2
+    raw = b"".join(f.read_bytes() for f in files)
+    tables = []
+    for file in files:
+        with file.open(encoding="utf-8", newline="") as handle:
+            tables.append(list(csv.reader(handle)))
+    raw_rows = next(t for t in tables if "Entity ID" in t[0])  # the raw export names its ids
+    rows = next(t for t in tables if t is not raw_rows)[1:]
+    raw_names = {row[raw_rows[0].index("Name")] for row in raw_rows[1:]}
     people = sorted(hostile_tenant.persons.values(), key=lambda p: p.id)[:len(rows)]
     expected = [[defuse_formula(clean_text(p.full_name)), defuse_formula(clean_text(p.primary_email or ""))]
                 for p in people]
-    whole = sum(1 for got, want in zip(rows, expected, strict=True) if got == want)
+    whole = sum(1 for got, want in zip(rows, expected, strict=True) if got[:2] == want)
+    whole += sum(1 for want in expected if want[0] in raw_names)
     long = [row[0] for row in rows if len(row[0]) >= 10_000]
-    formulas = [cell for row in rows for cell in row if cell[:1] in "=+-@"]
+    formulas = [cell for row in rows + raw_rows for cell in row if cell[:1] and cell[:1] in "=+-@"]
+    rows = rows + rows  # both files are counted
     ok = whole == len(rows) and bool(long) and not formulas and b"\x1b" not in raw
     BOARD.figure("Hostile data", "CSV cells whole, formulas defused, no escape byte",
                  f"{whole}/{len(rows)}", "all", ok)
