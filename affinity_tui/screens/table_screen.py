@@ -20,6 +20,7 @@ from ..data.entity_ref import KINDS, EntityRef, as_kind
 from ..data.export import export_csv
 from ..data.links import RecordLink
 from ..data.rows import Column, Row
+from ..data.scan import ScanPaused
 from ..data.session import AffinitySession
 from ..data.sources import ListsSource, QueryProblem, TableSource
 from ..data.sources.exporting import ExportChoice
@@ -183,6 +184,13 @@ class TableScreen(RecordActions):
         """Say so, and keep what was on screen: the rows (and, for a new query that failed, the
         source they came from, with the typed text back in the filter bar)."""
         previous, table = self._previous, self.table
+        if isinstance(error, ScanPaused):  # not a failure: the new query's read waits for an answer
+            self._previous = None
+            if previous is not None and previous is not source:
+                self._close(previous)
+                table.clear()
+            self.failed(error, retry=lambda: self.reload() if self.source is source else None)
+            return
         if previous is not None and previous is not source and kept:
             self._previous = None
             self.adopt(previous)
