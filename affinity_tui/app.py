@@ -18,9 +18,10 @@ from typing import ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import App
-from textual.notifications import SeverityLevel
 from textual.binding import BindingType
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
+from textual.worker import Worker
 
 from .commands import AffinityCommands
 from .drafts_commands import UnsentNotesCommands
@@ -35,7 +36,7 @@ from .paths import styles_dir
 from .screens.entities import EntitiesScreen
 from .screens.help import HelpScreen
 from .screens.lists import ListsScreen
-from .screens.notices import cut_for_notice, notify_failure
+from .screens.notices import cut_for_notice, notify_failure, say_worker_failure
 from .screens.reminders import RemindersScreen
 from .screens.start import open_place, open_place_now, place_of, prepare_mode_screen
 from .screens.write_flow import perform
@@ -300,6 +301,10 @@ class AffinityApp(App[None]):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     # ---- help, crash reports, lifecycle ----------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The app's own workers: a bug is said, never silent (the screens do the same)."""
+        say_worker_failure(self, event)
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())

@@ -11,14 +11,17 @@ import asyncio
 from functools import partial
 from typing import Protocol
 
-from rich.text import Text
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
+from textual.markup import escape
 
 from .data.cache.store import Seen
 from .data.search import KIND_WORDS, affinity_matches, local_matches
 from .data.session import AffinitySession
 from .data.sources import ListSummary
+from .data.values import clean_text
 from .keys import key_sections
 
 SEARCHES = (("people", "People"), ("companies", "Companies"), ("opportunities", "Opportunities"))
@@ -30,12 +33,33 @@ PALETTE_BATCH_SECONDS = 0.3
 """Textual's palette shows the hits gathered so far when one arrives after 0.25 s."""
 
 
+def _short(text: str, limit: int = 60) -> str:
+    """What was typed, cut for the palette's line (a pasted page would not fit)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class _HasSession(Protocol):
     session: AffinitySession
 
 
 def _size(lst: ListSummary) -> str:
     return f"{lst.size:,} entries" if lst.size is not None else "? entries"
+
+
+def _literal(label: str, matcher: Matcher | None = None) -> Content:
+    """``label`` as the palette shows it: CRM text taken literally (the palette would read a
+    plain string as markup, and ``Matcher.highlight`` does), control characters replaced, the
+    letters that match the query highlighted."""
+    label = clean_text(label)
+    content = Content(label)
+    if matcher is None:
+        return content
+    score, offsets = matcher.fuzzy_search.match(matcher.query, label)
+    if score:
+        for offset in offsets:
+            if not label[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class AffinityCommands(Provider):
@@ -91,22 +115,23 @@ class AffinityCommands(Provider):
 
     async def discover(self) -> Hits:
         for lst in self._lists():
-            yield DiscoveryHit(f"Go to list: {lst.name}", partial(self._open_list, lst), help=_size(lst))
+            yield DiscoveryHit(_literal(f"Go to list: {lst.name}"), partial(self._open_list, lst), help=_size(lst),
+                               text=clean_text(f"Go to list: {lst.name}"))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         labels: list[str] = []
         for lst in self._lists():
-            label = f"Go to list: {lst.name}"
+            label = clean_text(f"Go to list: {lst.name}")
             labels.append(label)
             score = matcher.match(label)
             if score > 0:
-                yield Hit(score, matcher.highlight(label), partial(self._open_list, lst), help=_size(lst))
+                yield Hit(score, _literal(label, matcher), partial(self._open_list, lst), help=_size(lst), text=label)
         for label, help_text, binding in self._key_hits():
             labels.append(label)
             score = matcher.match(label)
             if score > 0:
-                yield Hit(score * 0.9, matcher.highlight(label), partial(self._run, binding), help=help_text)
+                yield Hit(score * 0.9, _literal(label, matcher), partial(self._run, binding), help=help_text)
         term = query.strip()
         # People, companies and opportunities seen before, at once; Affinity's when typing pauses
         # (not for a list's or a key's name: that is where the user is going).
@@ -120,7 +145,7 @@ class AffinityCommands(Provider):
             await asyncio.sleep(PALETTE_BATCH_SECONDS)
         if len(term) >= 2:
             for mode, title in SEARCHES:
-                yield Hit(0.5, Text(f"Search {title} for “{term}”"), partial(self._search_in, mode, term),
+                yield Hit(0.5, _literal(f"Search {title} for “{_short(term)}”"), partial(self._search_in, mode, term),
                           help="Affinity search by name, email or domain")
         if not remote:
             return
@@ -135,10 +160,11 @@ class AffinityCommands(Provider):
                 yield self._record_hit(seen, 0.7, "from Affinity's search")
 
     def _record_hit(self, seen: Seen, score: float, where: str) -> Hit:
-        label = Text(f"{KIND_WORDS.get(seen.kind, seen.kind)}: {seen.name}")
-        detail = seen.extra.split(" ", 1)[0] if seen.extra else ""
+        label = _literal(f"{KIND_WORDS.get(seen.kind, seen.kind)}: {seen.name}")
+        detail = clean_text(seen.extra.split(" ", 1)[0]) if seen.extra else ""
+        # A hit's help is read as markup: the record's own text is escaped.
         return Hit(score, label, partial(self._open_record, seen),
-                   help=f"{detail} · {where}" if detail else where)
+                   help=f"{escape(detail)} · {where}" if detail else where)
 
     def _open_record(self, seen: Seen) -> None:
         from .screens.detail import DetailScreen

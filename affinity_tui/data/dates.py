@@ -56,10 +56,16 @@ class DateProblem:
     message: str
 
 
+MAX_DATE_CHARS = 100
+"""No date anyone types is longer: a pasted page is refused at once, not read and quoted back."""
+
+
 def parse_when(text: str, now: datetime, *, tz: tzinfo | None = None,
                default_time: time = DEFAULT_TIME) -> When | DateProblem:
     """The moment ``text`` means, counted from ``now`` (aware) in ``tz`` (default: local zone),
     or a ``DateProblem`` saying why it is not a date. Never raises."""
+    if len(text) > MAX_DATE_CHARS:
+        return DateProblem(f"A date is at most {MAX_DATE_CHARS} characters (this has {len(text):,}); try {FORMS}")
     raw = " ".join(text.strip().lower().split())
     if not raw:
         return DateProblem(f"Type a date: {FORMS}")

@@ -75,6 +75,11 @@ def translate(error: BaseException, *, key: Secret, key_source: str, base_url: s
             f"Cannot reach Affinity at {host}",
             "Check your internet connection, proxy or VPN, and AFFINITY_V1_BASE_URL / "
             "AFFINITY_V2_BASE_URL if you set them.")
+    if unreadable_answer(error):
+        return UserFacingError(
+            "Affinity's answer could not be read",
+            "Press R to try again; if it keeps happening, a proxy or firewall may be answering "
+            "in Affinity's place.")
     if isinstance(error, sdk.WriteNotAllowedError):
         return UserFacingError(
             "affinity-tui is read-only right now",
@@ -87,6 +92,16 @@ def translate(error: BaseException, *, key: Secret, key_source: str, base_url: s
     return UserFacingError(
         f"Unexpected problem while talking to Affinity ({type(error).__name__})",
         "The rest of the app still works; please report this.")
+
+
+def unreadable_answer(error: BaseException) -> bool:
+    """Whether ``error`` says an answer arrived but was not the JSON Affinity sends (a proxy's
+    error page, a body cut short): the request may have been carried out. Never raises."""
+    if isinstance(error, ValueError) and not isinstance(error, sdk.AffinityError):
+        return True  # json.JSONDecodeError, or a pydantic ValidationError of the answer's shape
+    if isinstance(error, sdk.AffinityError) and getattr(error, "status_code", None) is None:
+        return isinstance(error.__cause__, ValueError) or "Expected JSON" in str(error)
+    return False
 
 
 def _wait_words(seconds: int | None) -> str:

@@ -7,8 +7,9 @@ argument, the ``AFFINITY_TUI_EXPORT_DIR`` environment variable, the platform's d
 (``platformdirs.user_downloads_path()``). It is created if missing; an existing file is never
 overwritten (a ``-2``, ``-3`` … suffix is added).
 
-The file is UTF-8 (no byte-order mark unless ``bom=True``, which Excel on Windows needs to
-read non-ASCII names), comma-separated, every field quoted when needed, ``\\r\\n`` line ends.
+The file is readable by its owner only (created 0600: it holds CRM data), UTF-8 (no byte-order
+mark unless ``bom=True``, which Excel on Windows needs to read non-ASCII names),
+comma-separated, every field quoted when needed, ``\\r\\n`` line ends.
 
 **Formula injection is defused.** CRM text is typed by anyone, and a spreadsheet runs a cell
 that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return) as a formula —
@@ -81,9 +82,16 @@ def export_csv(columns: Sequence[Column], rows: Iterable[Row], path: Path | None
         return _write_new(folder, stem, columns, rows, bom)
     path = Path(path).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+    with _private(path, os.O_TRUNC, bom) as handle:
         _write(handle, columns, rows)
     return path
+
+
+def _private(path: Path, flag: int, bom: bool) -> TextIO:
+    """``path`` opened for writing, created readable by its owner only (0600): an export holds
+    CRM data. Raises ``FileExistsError`` for ``os.O_EXCL`` when it exists."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | flag, 0o600)
+    return os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="")
 
 
 def export_records_csv(titles: Sequence[str], records: Iterable[Sequence[str | int | float]], *,
@@ -112,7 +120,7 @@ def _new_file(folder: Path, stem: str, write: Callable[[TextIO], None], bom: boo
     for attempt in range(1, 1000):
         candidate = folder / (f"{stem}.csv" if attempt == 1 else f"{stem}-{attempt}.csv")
         try:
-            handle = candidate.open("x", encoding="utf-8-sig" if bom else "utf-8", newline="")
+            handle = _private(candidate, os.O_EXCL, bom)
         except FileExistsError:
             continue
         try:

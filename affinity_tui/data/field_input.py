@@ -39,6 +39,12 @@ DROPDOWN_TYPES = frozenset({"dropdown", "ranked-dropdown"})
 REFERENCE_TYPES = frozenset({"person", "company"})
 EDITABLE_BASE_TYPES = frozenset({*TEXT_TYPES, "number", "datetime", *DROPDOWN_TYPES, *REFERENCE_TYPES, "location"})
 MAX_MULTI_VALUES = 100
+MAX_TEXT_CHARS = 65_536
+"""The longest text value sent: a longer paste is refused before anything is sent (a text of
+ten thousand characters still saves)."""
+MAX_TYPED_CHARS = 1_000
+"""The longest number, date, location or option typed that is read at all: none is longer, and
+a pasted page is refused at once instead of being read and quoted back."""
 """Affinity takes at most 100 values in a multi-value field (dropdowns have no cap)."""
 CURRENCY = "$"
 """Affinity has no currency type; money fields (judged by name, ``values.is_money_field``) are
@@ -288,6 +294,10 @@ def _parse_input(meta: FieldMetadata, text: str, *, now: datetime, tz: tzinfo | 
     multi = is_multi(value_type)
     if not text.strip():
         return NewValue(value_type, None, None)
+    limit = MAX_TEXT_CHARS if base in TEXT_TYPES else MAX_TYPED_CHARS
+    if len(text) > limit:
+        return InputProblem(f"That is {len(text):,} characters; {meta.name} takes at most {limit:,}. "
+                            "Nothing was sent.")
     if base in REFERENCE_TYPES:
         return InputProblem(f"Search for a {base} to put in {meta.name}.")
     if base in TEXT_TYPES and not multi:

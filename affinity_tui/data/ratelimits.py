@@ -2,8 +2,9 @@
 
 Affinity sends six ``X-Ratelimit-*`` headers on every response; the SDK keeps the last ones
 and ``rate_limits.snapshot()`` reads them without a request. The SDK's ``on_event`` hook tells
-us when a response (or a retry wait) happened, so the footer updates after every request and
-shows how long a rate-limited request is waiting (the SDK sleeps the full ``Retry-After``).
+us when a response (or a retry wait) happened, so the footer updates after every request; the
+transport (``transport.RateWait``) tells it how long Affinity's whole wait lasts (after a 429,
+or once the minute's budget is spent), which the footer counts down.
 """
 
 from __future__ import annotations
@@ -114,6 +115,10 @@ def _budget(bucket: Any) -> Budget | None:
                   reset_seconds=None if bucket.reset_seconds is None else max(0, int(bucket.reset_seconds)))
 
 
+def _later(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
 Listener = Callable[[RateLimitStatus], None]
 
 
@@ -124,6 +129,10 @@ class RateLimitTracker:
         self._snapshot: Callable[[], Any] | None = None
         self._listeners: list[Listener] = []
         self._wait_until: float | None = None
+        """A wait the SDK reported (its retry sleeps); over once a request succeeds."""
+        self._blocked_until: float | None = None
+        """The transport's wait (Affinity's whole ``Retry-After``, or a spent budget's reset):
+        it lasts until the transport says it is over, whatever answers arrive meanwhile."""
         self.status = RateLimitStatus()
 
     def bind(self, snapshot: Callable[[], Any]) -> None:
@@ -155,8 +164,11 @@ class RateLimitTracker:
             return
 
     def blocked(self, until: float | None) -> None:
-        """Affinity's whole wait (from the transport, which shows the SDK only part of it)."""
-        self._wait_until = until
+        """Affinity's whole wait (from the transport, which shows the SDK only part of it), or
+        None when it is over."""
+        self._blocked_until = until
+        if until is None:
+            self._wait_until = None
         self.refresh()
 
     def _wait_at_least(self, until: float) -> None:
@@ -168,7 +180,7 @@ class RateLimitTracker:
         snap = self._snapshot() if self._snapshot is not None else None
         status = RateLimitStatus(per_minute=_budget(getattr(snap, "api_key_per_minute", None)),
                                  monthly=_budget(getattr(snap, "org_monthly", None)),
-                                 wait_until=self._wait_until)
+                                 wait_until=_later(self._wait_until, self._blocked_until))
         self.status = status
         for listener in list(self._listeners):
             listener(status)

@@ -5,7 +5,8 @@ Kept in ``recent-filters.json`` in the user's state directory
 first, without duplicates, at most ``MAX_RECENT`` per list. The file is small and written
 atomically (temporary file, then rename), so a crash never leaves half a file; a damaged or
 unreadable file is treated as empty rather than stopping the app. Only filter texts are stored,
-never values fetched from Affinity.
+never values fetched from Affinity; still, a filter quotes CRM values, so the file is readable
+by its owner only (0600, ``mkstemp``'s mode, kept by the rename) in a folder created 0700.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ class RecentFilters:
                 for k, v in lists.items() if isinstance(v, list)}
 
     def _save(self, data: dict[str, list[str]]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         payload = json.dumps({"version": 1, "lists": data}, ensure_ascii=False, indent=1)
         fd, tmp = tempfile.mkstemp(prefix=".recent-", suffix=".json", dir=self.path.parent)
         try:

@@ -27,7 +27,7 @@ from affinity.types import ListId, TenantId, UserId
 from ..config import Secret, Settings
 from .connectivity import GATEWAY_STATUSES, Connectivity, UnreachableError, is_unreachable
 from .costs import DEFAULT_ASK_ABOVE
-from .errors import UserFacingError, translate
+from .errors import UserFacingError, translate, unreadable_answer
 from .fields import FieldCatalog, FieldSet
 from .ratelimits import RateLimitTracker
 from .transport import GuardedTransport, RateWait
@@ -263,21 +263,25 @@ class AffinitySession:
         try:
             async with asyncio.timeout(WRITE_DEADLINE_SECONDS):
                 done = await action.send(writer)
-        except (TimeoutError, sdk.TimeoutError, sdk.NetworkError, httpx.TransportError) as error:
+        except Exception as error:  # noqa: BLE001 - every failure reaches the user as a message
+            if not _answer_lost(error):
+                raise self._refused(error) from None
             landed = await self._landed(action)
             if landed:
                 self.changes.publish(action.effects_if_landed())
             raise _uncertain(action, landed, error) from None
-        except UserFacingError:
-            raise
-        except Exception as error:  # noqa: BLE001 - every failure reaches the user as a message
-            translated = translate(error, key=self.settings.api_key, key_source=self.settings.key_source,
-                                   base_url=self.settings.v2_base_url, waiting=self.wait.seconds)
-            raise WriteFailed(translated.title, _nothing_changed(translated.what_to_do),
-                              status=translated.status, retry_after=translated.retry_after) from None
         self.changes.publish(done.effects)
         self.undo = UndoOffer(done.undo, done.summary) if done.undo is not None else None
         return done
+
+    def _refused(self, error: BaseException) -> UserFacingError:
+        """A write Affinity refused (or that never left): nothing changed."""
+        if isinstance(error, UserFacingError):
+            return error
+        translated = translate(error, key=self.settings.api_key, key_source=self.settings.key_source,
+                               base_url=self.settings.v2_base_url, waiting=self.wait.seconds)
+        return WriteFailed(translated.title, _nothing_changed(translated.what_to_do),
+                           status=translated.status, retry_after=translated.retry_after)
 
     async def _landed(self, action: WriteAction) -> bool | None:
         try:
@@ -382,6 +386,13 @@ class AffinitySession:
                     on_event=self._on_event, policies=Policies(write=WritePolicy.DENY))
                 self.rate.bind(self._client.rate_limits.snapshot)
             return self._client
+
+
+def _answer_lost(error: BaseException) -> bool:
+    """Whether a write's answer was lost on the way back (it may have been carried out): a
+    timeout, a dropped or failed connection, or an answer that was not readable JSON."""
+    return isinstance(error, TimeoutError | sdk.TimeoutError | sdk.NetworkError | httpx.TransportError) \
+        or unreadable_answer(error)
 
 
 def _uncertain(action: WriteAction, landed: bool | None, error: BaseException) -> WriteUncertain:

@@ -10,6 +10,12 @@ Two things affinity-sdk 2.0.6 does on its own that an interactive app cannot liv
   request itself with a 429 **without sending it**: nothing leaves the process during a wait, and
   the SDK gives up after its bounded retry. The screens then say how long Affinity asked to
   wait, and load again by themselves when it is over.
+* **It sends until Affinity refuses.** Every answer says how much of the per-minute budget is
+  left and when it resets (``X-Ratelimit-Limit-User-Remaining`` / ``-Reset``). ``RateWait``
+  keeps that count, less the requests still on their way, and once it is spent the next
+  request is not sent: the wait until the reset starts here, exactly as if Affinity had
+  answered 429, so the status line counts it down, the SDK's one retry goes out after it when
+  it is short, and a longer one is reported (the screens load again by themselves).
 * **A connection dropped mid-response** (``httpx.RemoteProtocolError``) reaches the caller
   unwrapped and is never retried. For a read (``GET``, ``HEAD``, the read-only search ``POST``)
   it is turned into a connection error, which the SDK retries; for a write it is passed on as
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import math
 import time
 from collections.abc import Callable
 
@@ -30,6 +37,11 @@ SDK_WAIT_LIMIT = 10
 """The longest ``Retry-After`` the SDK is shown: it sleeps that long before its one retry."""
 LOCAL_HEADER = "X-Affinity-Tui-Not-Sent"
 """Marks a 429 this transport answered itself, during a wait (nothing was sent)."""
+PACE_MARGIN = 0.5
+"""Seconds added to the budget's reset before sending again (Affinity's clock and ours differ
+by a fraction of a second; a request sent just before its window ends would be refused)."""
+REMAINING_HEADER = "X-Ratelimit-Limit-User-Remaining"
+RESET_HEADER = "X-Ratelimit-Limit-User-Reset"
 
 
 class DroppedConnection(httpx.ConnectError):
@@ -70,6 +82,13 @@ class RateWait:
         """Told the new ``blocked_until`` whenever a 429 starts a wait (and None when it ends)."""
         self.not_sent = 0
         """Requests answered locally during a wait, never sent."""
+        self.paced = 0
+        """Waits started here because the per-minute budget was spent (no 429 needed)."""
+        self.in_flight = 0
+        """Requests sent whose answer has not arrived yet."""
+        self._budget: int | None = None
+        """Per-minute requests still allowed before ``_reset_at`` (None: unknown)."""
+        self._reset_at: float | None = None
 
     @property
     def seconds(self) -> float:
@@ -83,6 +102,31 @@ class RateWait:
                 self.on_blocked(None)
             return 0.0
         return remaining
+
+    def may_send(self) -> float:
+        """Before a request: 0 when it may be sent now (and it is counted against the budget),
+        else the seconds to wait (a spent budget starts a wait until its reset)."""
+        remaining = self.seconds
+        if remaining > 0:
+            return remaining
+        if self._reset_at is not None and self._clock() >= self._reset_at:
+            self._budget = self._reset_at = None  # a new window: the next answer tells its budget
+        if self._budget is not None and self._budget <= 0 and self._reset_at is not None:
+            self.paced += 1
+            self.start(self._reset_at - self._clock())
+            return self.seconds
+        if self._budget is not None:
+            self._budget -= 1
+        return 0.0
+
+    def answered(self, remaining: str | None, reset: str | None) -> None:
+        """After an answer: the per-minute budget it reports, less the requests still out."""
+        try:
+            left, seconds = int(remaining or ""), float(reset or "")
+        except ValueError:
+            return
+        self._budget = left - max(0, self.in_flight)
+        self._reset_at = self._clock() + max(0.0, seconds) + PACE_MARGIN
 
     def start(self, seconds: float) -> None:
         """A 429 asked for ``seconds``: wait that long from now (a longer wait already running wins)."""
@@ -102,10 +146,12 @@ class GuardedTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` (or answer it here with a 429 during a wait); see the module docstring."""
-        remaining = self.wait.seconds
+        wait = self.wait
+        remaining = wait.may_send()
         if remaining > 0:
-            self.wait.not_sent += 1
+            wait.not_sent += 1
             return _local_429(request, remaining)
+        wait.in_flight += 1
         try:
             response = await self._inner.handle_async_request(request)
         except httpx.RemoteProtocolError as error:
@@ -113,11 +159,14 @@ class GuardedTransport(httpx.AsyncBaseTransport):
                 raise DroppedConnection(f"The connection was dropped mid-response ({error})",
                                         request=request) from None
             raise
+        finally:
+            wait.in_flight -= 1
+        wait.answered(response.headers.get(REMAINING_HEADER), response.headers.get(RESET_HEADER))
         if response.status_code == 429:
-            wait = retry_after_seconds(response.headers.get("Retry-After"))
-            if wait is not None and wait > 0:
-                self.wait.start(wait)
-                response.headers["Retry-After"] = str(min(SDK_WAIT_LIMIT, max(1, round(wait))))
+            asked = retry_after_seconds(response.headers.get("Retry-After"))
+            if asked is not None and asked > 0:
+                wait.start(asked)
+                response.headers["Retry-After"] = str(min(SDK_WAIT_LIMIT, max(1, math.ceil(asked))))
         return response
 
     async def aclose(self) -> None:
@@ -126,7 +175,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
 
 
 def _local_429(request: httpx.Request, remaining: float) -> httpx.Response:
-    seconds = max(1, round(remaining))
+    seconds = max(1, math.ceil(remaining))  # the SDK's retry must not come back a moment too soon
     body = {"errors": [{"code": "rate-limit",
                         "message": f"Affinity's rate limit: waiting {seconds} more seconds (nothing was sent)"}]}
     return httpx.Response(429, headers={"Retry-After": str(min(SDK_WAIT_LIMIT, seconds)), LOCAL_HEADER: "1",

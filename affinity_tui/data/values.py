@@ -89,14 +89,23 @@ _SINGLE_LINE = _control_table() | {0x09: " ", 0x0A: " ", 0x0D: " "}
 _MULTI_LINE = _control_table() | {0x09: "    ", 0x0A: "\n", 0x0D: ""}
 
 
+_EMOJI = "\U0001F000-\U0001FAFF\u2600-\u27BF"
+_STRAY_JOINER = re.compile(f"(?<![{_EMOJI}\ufe0f])\u200d|\u200d(?![{_EMOJI}])")
+"""A zero-width joiner that does not join two emoji (👩‍👩‍👧 keeps its joiners): a terminal draws
+the characters around it apart, but width measures count what follows it as joined to what
+precedes it, so a line holding one is drawn wider than it was laid out."""
+
+
 def clean_text(text: str, *, single_line: bool = True) -> str:
-    """``text`` safe to put on a terminal: control characters become ``�``.
+    """``text`` safe to put on a terminal: control characters and bidirectional overrides
+    become ``�``, and a zero-width joiner that joins no emoji is dropped.
 
     ``single_line`` (table cells) turns tabs and line breaks into spaces; otherwise (notes,
     detail views) line breaks are kept and ``\\r`` is dropped. Markup-looking text such as
     ``[bold]`` is left as is: it is only dangerous to markup renderers, which the UI doesn't use.
     """
-    return text.translate(_SINGLE_LINE if single_line else _MULTI_LINE)
+    cleaned = text.translate(_SINGLE_LINE if single_line else _MULTI_LINE)
+    return _STRAY_JOINER.sub("", cleaned) if "\u200d" in cleaned else cleaned
 
 
 # ---- numbers --------------------------------------------------------------------------------

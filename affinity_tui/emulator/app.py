@@ -221,6 +221,10 @@ class Emulator:
                 await send(message)
 
             scope["app"] = self
+            if plan.malformed is not None:  # carry the request out, then answer what is not JSON
+                await self._malformed(scope, body, plan.malformed, extra, status_box, send)
+                log(status_box[0])
+                return
             if plan.drop_after:  # carry the request out, then lose the answer
                 async def swallow(message: Message) -> None:
                     if message["type"] == "http.response.start":
@@ -240,6 +244,29 @@ class Emulator:
             log(status_box[0])  # 0 unless the request was carried out before the drop
             raise
         log(status_box[0])
+
+    async def _malformed(self, scope: Scope, body: bytes, kind: str, extra: dict[str, str],
+                         status_box: list[int], send: Send) -> None:
+        """Carry the request out, then answer 200 with a body that is not JSON: the real answer
+        cut off in the middle ("cut"), or a proxy's HTML error page ("html")."""
+        chunks: list[bytes] = []
+
+        async def keep(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_box[0] = message["status"]
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self._api(scope, _replay(body), keep)
+        real = b"".join(chunks)
+        if kind == "html":
+            content, content_type = b"<html><body><h1>502 Bad Gateway</h1></body></html>", b"text/html"
+        else:
+            content, content_type = (real[: max(1, len(real) // 2)] if len(real) > 1 else b"{"), b"application/json"
+        headers = [(b"content-type", content_type), (b"content-length", str(len(content)).encode())]
+        headers += [(k.lower().encode(), v.encode()) for k, v in extra.items()]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": content})
 
     def _authenticate(self, header: str, v2: bool) -> str:
         scheme, _, value = header.partition(" ")
@@ -282,9 +309,20 @@ class Emulator:
                 body = read_json(await request.body())
                 self.limits.configure(per_minute=body.get("per_minute"), monthly=body.get("monthly"),
                                       monthly_used=body.get("monthly_used"),
-                                      reset_windows=bool(body.get("reset_windows")))
+                                      reset_windows=bool(body.get("reset_windows")),
+                                      window_seconds=body.get("window_seconds"))
             return JSONResponse({"per_minute": self.limits.per_minute, "monthly": self.limits.monthly,
-                                 "monthly_used": self.limits.monthly_used})
+                                 "monthly_used": self.limits.monthly_used,
+                                 "window_seconds": self.limits.window_seconds})
+
+        async def auth(request: Request) -> Response:
+            """The key the API accepts; a PUT changes it (the old key is revoked at once)."""
+            if request.method == "PUT":
+                key = read_json(await request.body()).get("api_key")
+                if not isinstance(key, str) or not key:
+                    return JSONResponse({"error": "api_key must be a non-empty string"}, status_code=400)
+                self.api_key = key
+            return JSONResponse({"api_key": self.api_key})
 
         async def info(request: Request) -> Response:
             s = self.store
@@ -297,18 +335,23 @@ class Emulator:
 
         return [Route("/_emulator", info), Route("/_emulator/requests", requests, methods=["GET", "DELETE"]),
                 Route("/_emulator/faults", faults, methods=["GET", "PUT"]),
-                Route("/_emulator/limits", limits, methods=["GET", "PUT"])]
+                Route("/_emulator/limits", limits, methods=["GET", "PUT"]),
+                Route("/_emulator/auth", auth, methods=["GET", "PUT"])]
 
 
 class InProcessTransport(httpx.AsyncBaseTransport):
-    """``httpx.ASGITransport`` plus the two network behaviours an in-process call lacks: a
-    dropped connection becomes ``httpx.RemoteProtocolError`` and the client's read timeout
-    applies (``httpx.ReadTimeout``), as they would over a socket."""
+    """``httpx.ASGITransport`` plus the network behaviours an in-process call lacks: a dropped
+    connection becomes ``httpx.RemoteProtocolError``, the client's read timeout applies
+    (``httpx.ReadTimeout``), and a server that is down (``faults.down``) refuses to connect
+    (``httpx.ConnectError``), as they would over a socket."""
 
     def __init__(self, app: Emulator) -> None:
+        self._app = app
         self._inner = httpx.ASGITransport(app=app)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._app.faults.down and not request.url.path.startswith("/_emulator"):
+            raise httpx.ConnectError("All connection attempts failed (the emulator is down)", request=request)
         timeout = (request.extensions.get("timeout") or {}).get("read")
         try:
             if timeout:

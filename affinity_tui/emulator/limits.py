@@ -6,13 +6,15 @@ carries the six ``X-Ratelimit-*`` headers as plain integers (the SDK does ``int(
 and a spent budget answers 429 with ``Retry-After``.
 
 `Faults` lets tests and demos make the server misbehave on demand: added latency, a fraction
-of 5xx answers, forced 429s, slow responses and dropped connections. Both can be changed while
-the server runs through ``PUT /_emulator/faults`` and ``PUT /_emulator/limits``.
+of 5xx answers, forced 429s, slow responses, dropped connections, answers that are not JSON and
+a server that is down. Both can be changed while the server runs through
+``PUT /_emulator/faults`` and ``PUT /_emulator/limits``.
 """
 
 from __future__ import annotations
 
 import calendar
+import math
 import random
 import threading
 import time
@@ -34,9 +36,12 @@ class RateLimits:
     """Per-key per-minute windows and one monthly org budget."""
 
     def __init__(self, per_minute: int = 900, monthly: int = 100_000,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, window_seconds: float = 60.0) -> None:
         self.per_minute = per_minute
         self.monthly = monthly
+        self.window_seconds = window_seconds
+        """Length of the "per-minute" window: 60 like Affinity's; tests shorten it so that a
+        client's pacing can be watched over several windows without waiting minutes."""
         self.monthly_used = 0
         self._clock = clock
         self._windows: dict[str, tuple[float, int]] = {}
@@ -53,10 +58,11 @@ class RateLimits:
         """Count one request for `key` (unless it is refused) and say whether it may proceed."""
         with self._lock:
             now = self._clock()
+            window = self.window_seconds
             start, used = self._windows.get(key, (now, 0))
-            if now - start >= 60:
+            if now - start >= window:
                 start, used = now, 0
-            minute_reset = max(1, int(60 - (now - start) + 0.999))
+            minute_reset = max(1, math.ceil(window - (now - start)))
             month_reset = self._month_reset(now)
             exempt = path in EXEMPT_FROM_MONTHLY
             allowed = used < self.per_minute and (exempt or self.monthly_used < self.monthly)
@@ -96,20 +102,23 @@ class RateLimits:
         with self._lock:
             now = self._clock()
             start, used = self._windows.get(key, (now, 0))
-            if now - start >= 60:
+            if now - start >= self.window_seconds:
                 start, used = now, 0
             return {
                 "per_minute": {"limit": self.per_minute, "remaining": max(0, self.per_minute - used),
-                               "reset": max(0, int(60 - (now - start))), "used": used},
+                               "reset": max(0, math.ceil(self.window_seconds - (now - start))), "used": used},
                 "monthly": {"limit": self.monthly, "remaining": max(0, self.monthly - self.monthly_used),
                             "reset": self._month_reset(now), "used": self.monthly_used},
             }
 
     def configure(self, *, per_minute: int | None = None, monthly: int | None = None,
-                  monthly_used: int | None = None, reset_windows: bool = False) -> None:
+                  monthly_used: int | None = None, reset_windows: bool = False,
+                  window_seconds: float | None = None) -> None:
         with self._lock:
             if per_minute is not None:
                 self.per_minute = per_minute
+            if window_seconds is not None:
+                self.window_seconds = float(window_seconds)
             if monthly is not None:
                 self.monthly = monthly
             if monthly_used is not None:
@@ -141,6 +150,14 @@ class Faults:
     drop_after_next: int = 0
     """The next N requests are carried out, then lose their connection before the answer: a
     write that landed though the client never heard so."""
+    malformed_next: int = 0
+    """The next N requests are carried out, then answered 200 with a body that is not JSON
+    (`malformed_body`): a proxy's error page, or an answer cut short."""
+    malformed_body: str = "cut"
+    """"cut": the real answer cut off in the middle; "html": a proxy's HTML error page."""
+    down: bool = False
+    """Every request fails to connect, as when the server is not running (in-process only:
+    over HTTP, stop the server instead)."""
     seed: int = 0
     paths: list[str] = field(default_factory=list)
     """When set, faults apply only to request paths starting with one of these prefixes."""
@@ -178,6 +195,9 @@ class Faults:
             if self.drop_after_next > 0:
                 self.drop_after_next -= 1
                 plan.drop_after = True
+            if self.malformed_next > 0:
+                self.malformed_next -= 1
+                plan.malformed = self.malformed_body
             if self.slow_next > 0:
                 self.slow_next -= 1
                 plan.latency += self.slow_seconds
@@ -196,6 +216,7 @@ class FaultPlan:
     latency: float = 0.0
     drop: bool = False
     drop_after: bool = False
+    malformed: str | None = None
     rate_limited: bool = False
     status: int | None = None
 

@@ -28,7 +28,7 @@ from ..widgets.board_view import BoardView
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
-from .notices import notify_failure
+from .notices import AUTO_RESUME_SECONDS, notify_failure, resume_delay
 from .record_actions import RecordActions
 from .triage import NOUNS, EntryPick, change_status, snapshots
 from .write_flow import perform
@@ -110,8 +110,14 @@ class BoardScreen(RecordActions):
                 if pages == 0:
                     self.say(f"Loading every entry: {source.counts_text().split(' · ')[0]}…")
         except Exception as error:  # noqa: BLE001 - said, never a crash
-            notify_failure(self, error)
-            self.say(f"{self.lst.name}: could not load the board (R tries again)")
+            if source is not self.source:
+                return
+            wait = resume_delay(error, AUTO_RESUME_SECONDS)
+            notify_failure(self, error, resumes_in=wait)
+            if wait is not None:  # the cards shown stay; the rest follows after the wait
+                self.set_timer(wait + 0.25, lambda: self.load_more(pages) if self.source is source else None)
+            shown = "" if not source.loaded else ": showing what was loaded (R tries again)"
+            self.say(f"{self.lst.name}: could not load the board" + (shown or " (R tries again)"))
             return
         self.board.show(source.stages)
         self.report()
@@ -137,11 +143,30 @@ class BoardScreen(RecordActions):
             f"That is {cost.describe()}. Only reads: nothing is changed.", yes="Load all"), answered)
 
     def action_refresh(self) -> None:
-        self.run_worker(self.source.close(), exit_on_error=False)
-        self.source = BoardSource(self.session, self.lst)
-        self.board.amount_text = self.source.amount_text
-        self.board.show([])
-        self.load_more()
+        self.reload()
+
+    @work(exclusive=True, group="board-load", exit_on_error=False)
+    async def reload(self) -> None:
+        """Read the board again from its first page; the cards shown stay until it arrives (and
+        when it cannot be read)."""
+        old, new = self.source, BoardSource(self.session, self.lst)
+        self.say(f"Loading {self.lst.name}…")
+        try:
+            await new.load_more()
+        except Exception as error:  # noqa: BLE001 - said, never a crash
+            await new.close()
+            wait = resume_delay(error, AUTO_RESUME_SECONDS)
+            notify_failure(self, error, resumes_in=wait)
+            if wait is not None:
+                self.set_timer(wait + 0.25, lambda: self.reload() if self.source is old else None)
+            self.say(f"{self.lst.name}: could not load the board" +
+                     (": showing what was loaded before (R tries again)" if old.loaded else " (R tries again)"))
+            return
+        self.source = new
+        self.run_worker(old.close(), exit_on_error=False)
+        self.board.amount_text = new.amount_text
+        self.board.show(new.stages)
+        self.report()
 
     # ---- moving the cursor ------------------------------------------------------------------
     def action_column(self, step: int) -> None:

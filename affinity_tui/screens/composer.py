@@ -41,7 +41,15 @@ from ..data.links import web_url
 from ..data.note_html import html_to_markdown, markdown_to_html
 from ..data.session import AffinitySession
 from ..data.writes import WriteDone, WriteUncertain
-from ..data.writes.notes import CreateNote, DeleteNote, StoredNote, UpdateNote, may_change, read_note
+from ..data.writes.notes import (
+    MAX_NOTE_CHARS,
+    CreateNote,
+    DeleteNote,
+    StoredNote,
+    UpdateNote,
+    may_change,
+    read_note,
+)
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.key_footer import KeyFooter
 from ..widgets.pickers import PickOne
@@ -52,9 +60,25 @@ from .write_flow import perform
 
 DRAFT_DELAY = 0.5
 """Seconds after the last key before the draft is written."""
+PREVIEW_AT_ONCE = 5_000
+"""Notes up to this many characters are previewed at every key; a longer one is converted after
+a pause in typing, in a thread (a long structured note takes a third of a second to convert)."""
+PREVIEW_DELAY = 0.3
 MENTION_AFTER = frozenset(" \t\n([{\"'")
 """``@`` typed after one of these (or at the start) asks for a person; inside a word (an email
 address) it is just ``@``."""
+
+
+_UNSAFE_IN_NOTES: dict[int, str | None] = {
+    code: "\ufffd" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+    if code not in (0x09, 0x0A)} | {0x0D: None}
+
+
+def note_safe(text: str) -> str:
+    """``text`` as the composer may show and send it: line breaks and tabs kept (Markdown needs
+    them), ``\r`` dropped, every other control character and bidirectional override replaced
+    with ``�``."""
+    return text if text.isprintable() else text.translate(_UNSAFE_IN_NOTES)
 
 
 class NoteEditor(TextArea):
@@ -62,6 +86,30 @@ class NoteEditor(TextArea):
 
     class MentionWanted(Message):
         """The user typed ``@`` where a mention can start."""
+
+    class PasteRefused(Message):
+        """A paste that would make the note longer than a note may be (nothing was pasted)."""
+
+        def __init__(self, characters: int) -> None:
+            super().__init__()
+            self.characters = characters
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        """A paste past ``MAX_NOTE_CHARS`` is refused whole (laying out a line of megabytes would
+        hold up the screen for seconds); the text already there stays. Control characters in a
+        paste (an escape sequence copied from elsewhere) are replaced, so they never reach the
+        terminal, nor the note."""
+        if len(self.text) + len(event.text) > MAX_NOTE_CHARS:
+            event.prevent_default()
+            event.stop()
+            self.post_message(self.PasteRefused(len(event.text)))
+            return
+        safe = note_safe(event.text)
+        if safe != event.text and not self.read_only:
+            event.prevent_default()
+            event.stop()
+            result = self.replace(safe, *self.selection)
+            self.move_cursor(result.end_location)
 
     def on_mount(self) -> None:
         self.move_cursor(self.document.end)  # a restored draft continues where it ended
@@ -110,13 +158,14 @@ class NoteComposer(Screen[None]):
         self.sent = False
         """True once Affinity confirmed the note: nothing more is written to the draft."""
         self._draft_timer: Timer | None = None
+        self._preview_timer: Timer | None = None
         self._draft_io = asyncio.Lock()
         if note is not None:
-            self.initial_text = html_to_markdown(note.html)
+            self.initial_text = note_safe(html_to_markdown(note.html))
         else:
             self.restored = self.drafts.load(self.tenant_id, target.kind, target.entity_id)
             if self.restored is not None:
-                self.initial_text = self.restored.text
+                self.initial_text = note_safe(self.restored.text)
                 self.attached += [ref for ref in self.restored.also if not ref.same(target)]
 
     @property
@@ -183,6 +232,10 @@ class NoteComposer(Screen[None]):
 
     def _preview(self, markdown: str) -> tuple[Text, Text]:
         """The preview's title and body for ``markdown``."""
+        if len(markdown) > MAX_NOTE_CHARS:
+            return (Text("Preview", style="bold"),
+                    Text(f"Too long: {len(markdown):,} characters; a note is at most {MAX_NOTE_CHARS:,}.",
+                         style="bold red"))
         html = markdown_to_html(markdown)
         title = Text("Preview: what Affinity will store", style="bold")
         title.append(f"   {len(html):,} characters of HTML · ctrl+o shows {'the note' if self.show_html else 'the HTML'}",
@@ -196,14 +249,32 @@ class NoteComposer(Screen[None]):
         return title, body
 
     def _show_preview(self) -> None:
-        title, body = self._preview(self.editor.text)
-        self.query_one("#composer-preview-title", Static).update(title)
-        self.query_one("#composer-preview", Static).update(body)
+        self._put_preview(*self._preview(self.editor.text))
+
+    def _put_preview(self, title: Text, body: Text) -> None:
+        if self.is_mounted:
+            self.query_one("#composer-preview-title", Static).update(title)
+            self.query_one("#composer-preview", Static).update(body)
+
+    def _schedule_preview(self) -> None:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
+        text = self.editor.text
+        if len(text) <= PREVIEW_AT_ONCE or len(text) > MAX_NOTE_CHARS:
+            self._show_preview()
+        else:
+            self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._preview_in_thread(self.editor.text))
+
+    @work(thread=True, exclusive=True, group="composer-preview", exit_on_error=False)
+    def _preview_in_thread(self, text: str) -> None:
+        title, body = self._preview(text)
+        self.app.call_from_thread(self._put_preview, title, body)
 
     # ---- typing and drafts -----------------------------------------------------------------
     @on(TextArea.Changed, "#composer-text")
     def _changed(self) -> None:
-        self._show_preview()
+        self._schedule_preview()
         self._schedule_draft()
 
     def _schedule_draft(self) -> None:
@@ -248,6 +319,11 @@ class NoteComposer(Screen[None]):
                 await asyncio.to_thread(self.drafts.discard, self.tenant_id, self.target.kind, self.target.entity_id)
             except OSError:
                 pass
+
+    @on(NoteEditor.PasteRefused)
+    def _paste_refused(self, event: NoteEditor.PasteRefused) -> None:
+        self._say(f"Not pasted: {event.characters:,} characters, and a note is at most {MAX_NOTE_CHARS:,}. "
+                  "Your text is as it was; nothing was sent.", error=True)
 
     @on(NoteEditor.MentionWanted)
     def _mention(self) -> None:
@@ -322,7 +398,7 @@ class NoteComposer(Screen[None]):
             except OSError as error:
                 self._say(f"Could not start {command!r}: {error.strerror or error}", error=True)
                 return
-            edited = path.read_text(encoding="utf-8")
+            edited = note_safe(path.read_text(encoding="utf-8"))
         finally:
             path.unlink(missing_ok=True)
         if done.returncode != 0:
@@ -336,6 +412,10 @@ class NoteComposer(Screen[None]):
     # ---- saving ----------------------------------------------------------------------------
     def action_save(self) -> None:
         if self.saving:
+            return
+        if len(self.editor.text) > MAX_NOTE_CHARS:
+            self._say(f"A note is at most {MAX_NOTE_CHARS:,} characters; this one has {len(self.editor.text):,}. "
+                      "Nothing was sent.", error=True)
             return
         html = markdown_to_html(self.editor.text)
         if not html:

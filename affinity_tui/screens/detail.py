@@ -37,7 +37,7 @@ from ..data.sources import DetailSource, EntriesSource, ListSummary
 from ..widgets.detail_items import DetailBody, Line, Section
 from ..widgets.key_footer import KeyFooter
 from ..widgets.status_line import StatusLine
-from ..data.related import RelatedRecord
+from ..data.related import Related, RelatedRecord
 from .notices import notify_failure
 from .part_wait import AUTO_RESUME_SECONDS, rate_limit_wait, wait_then_reload, waiting_text
 from .record_actions import RecordActions
@@ -47,6 +47,9 @@ STATUS_STYLES = {"overdue": "bold red", "active": "yellow", "completed": "dim"}
 SECTIONS = ("fields", "lists", "related", "notes", "reminders", "interactions")
 NOTE_FOLD_LINES = 8
 """A note longer than this shows its first lines; ``enter`` unfolds it."""
+NOTE_FOLD_CHARS = 800
+"""A note with more characters than this (ten lines of a wide screen) is folded too, however
+few lines it has: one 10,000-character line would otherwise fill the screen many times over."""
 NAME_WIDTH_MAX = 32
 
 
@@ -91,6 +94,8 @@ class DetailScreen(RecordActions):
         self.profile: EntityProfile | None = None
         self.notes: list[NoteView] | None = None
         self.reminders: list[ReminderView] | None = None
+        self.interactions: list[InteractionView] | None = None
+        self.related: Related | None = None
         self.show_empty = False
         self.unfolded: set[int] = set()
         """Notes shown whole."""
@@ -140,8 +145,11 @@ class DetailScreen(RecordActions):
 
     # ---- loading ---------------------------------------------------------------------------
     async def load_all(self) -> None:
+        """Read every part again; a part already shown stays until its new answer arrives."""
+        shown = {"fields": self.profile, "lists": self.profile, "related": self.related, "notes": self.notes,
+                 "reminders": self.reminders, "interactions": self.interactions}
         for name in SECTIONS:
-            if name != "interactions" or self.source.has_interactions:
+            if (name != "interactions" or self.source.has_interactions) and shown[name] is None:
                 await self._fill(name, Text(f"{name.capitalize()}: loading…", style="dim"))
         self._say(f"Loading {self.entity_title or self.kind}…")
         for timer in self._waits.values():
@@ -156,7 +164,7 @@ class DetailScreen(RecordActions):
 
     @work(exclusive=True, group="detail-profile", exit_on_error=False)
     async def load_profile(self) -> None:
-        shown = False  # a part painted from the cache stays when Affinity cannot be asked
+        # A part painted from the cache stays when Affinity cannot be asked (_part_failed's shown).
         try:
             async for profile in self.source.profile_versions():
                 self.profile = profile
@@ -165,13 +173,13 @@ class DetailScreen(RecordActions):
                 self._show_title()
                 await self._show_fields()
                 await self._fill("lists", *_lists_lines(profile))
-                shown = True
                 self._say_freshness()
         except Exception as error:  # noqa: BLE001
-            notify_failure(self, error)
-            if not shown:
-                await self._part_failed("fields", "Fields", error, self.load_profile)
-                await self._fill("lists", None)
+            if self.profile is None:
+                notify_failure(self, error)
+            await self._part_failed("fields", "Fields", error, self.load_profile, shown=self.profile)
+            if self.profile is None:
+                await self._fill("lists", _failed("Lists", error))
             self._say_freshness()
             return
 
@@ -186,28 +194,23 @@ class DetailScreen(RecordActions):
     @work(exclusive=True, group="detail-related", exit_on_error=False)
     async def load_related(self) -> None:
         """Related people, companies and opportunities (screens/related_lines.py)."""
-        shown = False
         try:
             async for related in self.source.related_versions():
+                self.related = related
                 await self._fill("related", *related_lines(related))
-                shown = True
                 self._say_freshness()
         except Exception as error:  # noqa: BLE001
-            if not shown:
-                await self._part_failed("related", "Related", error, self.load_related)
+            await self._part_failed("related", "Related", error, self.load_related, shown=self.related)
 
     @work(exclusive=True, group="detail-notes", exit_on_error=False)
     async def load_notes(self) -> None:
-        shown = False
         try:
             async for notes in self.source.notes_versions():
                 self.notes = notes
                 await self.show_notes()
-                shown = True
                 self._say_freshness()
         except Exception as error:  # noqa: BLE001
-            if not shown:
-                await self._part_failed("notes", "Notes", error, self.load_notes)
+            await self._part_failed("notes", "Notes", error, self.load_notes, shown=self.notes)
             return
 
     async def show_notes(self) -> None:
@@ -217,16 +220,13 @@ class DetailScreen(RecordActions):
 
     @work(exclusive=True, group="detail-reminders", exit_on_error=False)
     async def load_reminders(self) -> None:
-        shown = False
         try:
             async for reminders in self.source.reminders_versions():
                 self.reminders = reminders
                 await self.show_reminders()
-                shown = True
                 self._say_freshness()
         except Exception as error:  # noqa: BLE001
-            if not shown:
-                await self._part_failed("reminders", "Reminders", error, self.load_reminders)
+            await self._part_failed("reminders", "Reminders", error, self.load_reminders, shown=self.reminders)
             return
         if self.reminders is None:
             return
@@ -247,24 +247,34 @@ class DetailScreen(RecordActions):
     async def load_interactions(self) -> None:
         if not self.source.has_interactions:
             return
-        shown = False
         try:
             async for items in self.source.interactions_versions():
+                self.interactions = items
                 await self._fill("interactions", *_interactions_lines(items))
-                shown = True
                 self._say_freshness()
         except Exception as error:  # noqa: BLE001
-            if not shown:
-                await self._part_failed("interactions", "Recent interactions", error, self.load_interactions)
+            await self._part_failed("interactions", "Recent interactions", error, self.load_interactions,
+                                    shown=self.interactions)
 
-    async def _part_failed(self, name: str, title: str, error: BaseException, reload: Callable[[], object]) -> None:
+    async def _part_failed(self, name: str, title: str, error: BaseException, reload: Callable[[], object], *,
+                           shown: object = None) -> None:
         """A part that failed says why in place; refused by the rate limit, it counts the wait
-        down and loads again by itself (screens/part_wait.py)."""
+        down and loads again by itself (screens/part_wait.py). A part ``shown`` before stays as
+        it was (a failed refresh must not take it away): a notification says why instead."""
         waits = self._waits
         if (old := waits.pop(name, None)) is not None:
             old.stop()
         wait = rate_limit_wait(error)
-        if wait is None or wait > AUTO_RESUME_SECONDS:
+        resumes = wait is not None and wait <= AUTO_RESUME_SECONDS
+        if shown is not None:
+            notify_failure(self, error, resumes_in=wait if resumes else None)
+            if wait is not None and resumes:
+                async def unchanged(left: float) -> None:
+                    return None
+
+                waits[name] = wait_then_reload(self, wait, unchanged, reload)
+            return
+        if wait is None or not resumes:
             await self._fill(name, _failed(title, error))
             return
         await self._fill(name, waiting_text(title, wait))
@@ -529,14 +539,24 @@ def _notes_lines(notes: Sequence[NoteView], unfolded: set[int]) -> tuple[Text, l
     for note in notes:
         head = Text.assemble((note.created, "bold"), "  ", (note.creator_name, "cyan"),
                              (" (edited)" if note.edited else "", "dim"))
-        body_lines = note.text.splitlines() or [""]
-        folded = len(body_lines) > NOTE_FOLD_LINES and int(note.id) not in unfolded
-        shown = "\n".join(body_lines[:NOTE_FOLD_LINES]) if folded else note.text
-        parts: list[RenderableType] = [head, Text(shown)]
-        if folded:
-            parts.append(Text(f"… {len(body_lines) - NOTE_FOLD_LINES} more lines (enter unfolds)", style="dim italic"))
+        parts: list[RenderableType] = [head, *_note_body(note.text, folded=int(note.id) not in unfolded)]
         lines.append(Line(Group(*parts, Text("")), note))
     return _heading("Notes", f"{len(notes)} newest first"), lines
+
+
+def _note_body(text: str, *, folded: bool) -> list[RenderableType]:
+    """A note's text; a long one (more than ``NOTE_FOLD_LINES`` lines, or one line of thousands
+    of characters) folded to its start, with how much more there is."""
+    lines = text.splitlines() or [""]
+    if not folded or (len(lines) <= NOTE_FOLD_LINES and len(text) <= NOTE_FOLD_CHARS):
+        return [Text(text)]
+    shown = "\n".join(lines[:NOTE_FOLD_LINES])
+    if len(shown) > NOTE_FOLD_CHARS:
+        shown = shown[:NOTE_FOLD_CHARS]
+        more = f"{len(text) - len(shown):,} more characters"
+    else:
+        more = f"{len(lines) - NOTE_FOLD_LINES:,} more lines"
+    return [Text(shown), Text(f"… {more} (enter unfolds)", style="dim italic")]
 
 
 def _reminders_lines(reminders: Sequence[ReminderView], session: AffinitySession) -> tuple[Text, list[Line]]:

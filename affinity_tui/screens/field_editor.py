@@ -41,6 +41,7 @@ from ..data.field_input import (
     reference_value,
     value_type_of,
 )
+from ..data.sources.entities import MAX_SEARCH_CHARS
 from ..data.values import is_money_field, rich_colour
 
 Search = Callable[[str], Awaitable[list[Reference]]]
@@ -66,8 +67,13 @@ class FieldEditor(ModalScreen[NewValue | None]):
     ]
 
     def __init__(self, meta: FieldMeta, current: str, *, now: datetime, entries: str = "",
-                 search: Search | None = None, current_refs: Sequence[Reference] = ()) -> None:
+                 search: Search | None = None, current_refs: Sequence[Reference] = (),
+                 typed: str | None = None, problem: str | None = None) -> None:
         super().__init__()
+        self.typed = typed
+        """The text in the line when it was saved (a write that did not land reopens the editor
+        with it); given, the line starts with it instead of the current value."""
+        self._problem = problem
         self.meta = meta
         self.value_type = value_type_of(meta)
         self.base = base_type(self.value_type)
@@ -98,9 +104,9 @@ class FieldEditor(ModalScreen[NewValue | None]):
                 yield Static("", id="field-editor-chosen")
                 yield OptionList(id="field-editor-options")
             else:
-                yield Input(value=self._current if self._current not in ("—",) else "",
-                            placeholder=self._hint(), id="field-editor-input")
-            yield Static("", id="field-editor-problem")
+                start = self.typed if self.typed is not None else self._current if self._current != "—" else ""
+                yield Input(value=start, placeholder=self._hint(), id="field-editor-input")
+            yield Static(Text(self._problem, style="red") if self._problem else "", id="field-editor-problem")
             yield Static(self._keys_hint(), classes="picker-hint", markup=False)
 
     def _hint(self) -> str:
@@ -175,6 +181,11 @@ class FieldEditor(ModalScreen[NewValue | None]):
             options.clear_options()
             return
         problem = self.query_one("#field-editor-problem", Static)
+        if len(term.strip()) > MAX_SEARCH_CHARS:
+            options.clear_options()
+            problem.update(Text(f"A search is at most {MAX_SEARCH_CHARS} characters (this has {len(term.strip()):,}); "
+                                "nothing was sent.", style="red"))
+            return
         try:
             found = await self._search(term.strip())
         except Exception as error:  # noqa: BLE001 - said in place, the editor stays open
@@ -266,7 +277,13 @@ class FieldEditor(ModalScreen[NewValue | None]):
             self.query_one("#field-editor-problem", Static).update(Text(parsed.message, style="red"))
             self.query_one("#field-editor-input", Input).add_class("-invalid")
             return
+        self.typed = text
         self.dismiss(parsed)
+
+    @property
+    def keeps_text(self) -> bool:
+        """Whether the value is typed in a line (not chosen from options or a search)."""
+        return self.base not in DROPDOWN_TYPES and self.base not in REFERENCE_TYPES
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.timer import Timer
 
-from .table_screen import AUTO_RESUME_SECONDS
+from .notices import AUTO_RESUME_SECONDS
 
 
 def rate_limit_wait(error: BaseException) -> float | None:

@@ -1,5 +1,6 @@
 """Open the record in focus in Affinity's web app (``o``) or copy it (``y``): one implementation
-for every screen that shows records."""
+for every screen that shows records (which also says, never hides, a worker of theirs that
+died of a bug)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.worker import Worker
 
 from ..data.links import RecordLink, open_in_browser
+from .notices import say_worker_failure
 
 
 class RecordActions(Screen[None]):
@@ -20,6 +23,10 @@ class RecordActions(Screen[None]):
         Binding("o", "open_in_browser", "Open in Affinity", show=False, id="record.open-web"),
         Binding("y", "copy", "Copy email, domain or link", show=False, id="record.copy"),
     ]
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker of this screen that died of a bug is said, never silent."""
+        say_worker_failure(self, event)
 
     def record_link(self) -> RecordLink | None:
         """The record in focus, or None (nothing in focus, tenant not known yet)."""

@@ -27,8 +27,9 @@ from ..data.entity_ref import EntityRef, as_kind
 from ..data.errors import UserFacingError
 from ..data.session import AffinitySession
 from ..data.team import TeamMember, team_of
+from ..data.values import clean_text
 from ..data.writes import WriteDone
-from ..data.writes.reminders import RESET_TRIGGERS, CreateReminder, Recurrence
+from ..data.writes.reminders import MAX_CONTENT_CHARS, RESET_TRIGGERS, CreateReminder, Recurrence
 from .notices import notify_failure
 from .write_flow import perform
 
@@ -71,7 +72,7 @@ class ReminderDialog(ModalScreen[bool]):
             with Horizontal(id="reminder-row"):
                 with Vertical(classes="reminder-cell"):
                     yield Label("For")
-                    yield Select(self.owners, value=self.me.user_id if self.me else Select.BLANK, allow_blank=self.me is None,
+                    yield Select(_literal(self.owners), value=self.me.user_id if self.me else Select.BLANK, allow_blank=self.me is None,
                                  id="reminder-owner")
                 with Vertical(classes="reminder-cell"):
                     yield Label("Repeats")
@@ -106,7 +107,7 @@ class ReminderDialog(ModalScreen[bool]):
         current = select.value
         self.owners = options
         self.names.update({m.user_id: m.name for m in members})
-        select.set_options(options)
+        select.set_options(_literal(options))
         if current is not Select.BLANK and any(value == current for _, value in options):
             select.value = current
         elif me is not None and any(value == me for _, value in options):
@@ -179,6 +180,8 @@ class ReminderDialog(ModalScreen[bool]):
             return "Choose who the reminder is for."
         owner_name = self.names.get(owner, f"#{owner}")
         content = self.query_one("#reminder-content", Input).value.strip()
+        if len(content) > MAX_CONTENT_CHARS:
+            return f"A reminder's text is at most {MAX_CONTENT_CHARS:,} characters (this has {len(content):,})."
         return CreateReminder(self.target, content, due.at if due is not None else None, owner, owner_name,
                               recurrence=recurrence, now=self._now(), clock=self.session.clock)
 
@@ -212,3 +215,9 @@ def open_reminder_dialog(screen: Screen[Any], session: AffinitySession, kind: st
     dialog = ReminderDialog(session, EntityRef(as_kind(kind), int(entity_id), title))
     screen.app.push_screen(dialog)
     return dialog
+
+
+def _literal(options: list[tuple[str, int]]) -> list[tuple[Text, int]]:
+    """People's names as the owner picker shows them: data, never markup (a ``Select`` reads a
+    plain string as markup), control characters replaced."""
+    return [(Text(clean_text(label)), value) for label, value in options]

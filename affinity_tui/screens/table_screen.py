@@ -21,6 +21,7 @@ from ..data.entity_ref import KINDS, EntityRef, as_kind
 from ..data.export import export_csv
 from ..data.links import RecordLink
 from ..data.rows import Column, Row
+from ..data.scan import ScanPaused
 from ..data.session import AffinitySession
 from ..data.sources import ListsSource, QueryProblem, TableSource
 from ..data.sources.exporting import ExportChoice
@@ -33,14 +34,11 @@ from ..widgets.prompt import TextPrompt
 from ..widgets.status_line import StatusLine
 from .export_flow import open_export, read_and_write, written
 from .load_all import offer_load_all, read_all_into
-from .notices import notify_failure
+from .notices import AUTO_RESUME_SECONDS, notify_failure, resume_delay
 from .progress import ProgressScreen
 from .record_actions import RecordActions
 
 
-AUTO_RESUME_SECONDS = 120
-"""A load refused by Affinity's rate limit starts again by itself after a wait this short; after
-a longer one the notification says how long, and R starts it."""
 REVALIDATE_AFTER_SECONDS = 0.6
 """How long scrolling through cached rows must pause before the pages in view are asked again."""
 PAINT_WAIT_SECONDS = 0.5
@@ -76,6 +74,11 @@ class TableScreen(RecordActions):
         super().__init__(name=name, id=id)
         self.session = session
         self.source = source
+        self._previous: TableSource | None = None
+        """The source shown before ``use`` replaced it, kept (open) until the new one's first
+        page arrives: if that fails, the table goes back to it, rows and all."""
+        self._empty_text: str | None = None
+        """The table's own empty text while a failure's text stands in for it."""
 
     @property
     def what(self) -> str:
@@ -129,25 +132,36 @@ class TableScreen(RecordActions):
                                     quick_filter=table.quick_filter))
 
     def failed(self, error: BaseException, *, retry: Callable[[], object] | None = None) -> None:
-        """Say what went wrong; after a short rate-limit wait, ``retry`` runs by itself."""
-        notify_failure(self, error)
-        wait = getattr(error, "retry_after", None)
-        if retry is not None and isinstance(wait, int | float) and 0 < wait <= AUTO_RESUME_SECONDS:
-            self.set_timer(float(wait) + 0.25, retry)
+        """Say what went wrong; after a short rate-limit wait, ``retry`` runs by itself (and the
+        notification says so)."""
+        wait = resume_delay(error, AUTO_RESUME_SECONDS) if retry is not None else None
+        if retry is None or wait is None:
+            notify_failure(self, error)
+            return
+        notify_failure(self, error, resumes_in=wait)
+        self.set_timer(wait + 0.25, retry)
 
     # ---- the source ------------------------------------------------------------------------
     def use(self, source: TableSource) -> None:
-        """Show ``source`` instead of the current one (a new filter, search, view or columns)."""
+        """Show ``source`` instead of the current one (a new filter, search, view or columns).
+        The rows shown stay until its first page arrives; if that fails, the table goes back
+        to the previous source and what the user typed is kept (``load_first``)."""
         self.adopt(source)
         old, self.source = self.source, source
         if old is not source:
-            self.run_worker(old.close(), group="table-close", exit_on_error=False)
+            if self._previous is None and self.table.loaded_rows:
+                self._previous = old  # the rows on screen are old's
+            elif old is not self._previous:
+                self._close(old)  # it never showed a row (the rows on screen are _previous's)
         self.reload()
 
+    def _close(self, source: TableSource) -> None:
+        self.run_worker(source.close(), group="table-close", exit_on_error=False)
+
     def reload(self) -> None:
-        """Start over from the first page of the current source."""
+        """Start over from the first page of the current source (the rows shown stay until it
+        arrives)."""
         table = self.table
-        table.clear()
         table.more_available = False
         self.load_first()
 
@@ -155,9 +169,8 @@ class TableScreen(RecordActions):
     async def load_first(self) -> None:
         """Replace the rows with the source's first page, then let it fill in the rest."""
         source, table = self.source, self.table
-        table.loading_more = True
-        if self.names_source_in_header:
-            self.sub_title = source.title
+        kept = bool(table.loaded_rows)
+        table.loading_more = not kept  # "Loading…" in an empty table; kept rows stay as they are
         self.say(source.loading_text)
         if (self.app.screen is not self or self.under_start) and not self.session.painted.is_set():
             # Under the screen a start opens on top (a resumed list, a link): that one first.
@@ -167,13 +180,19 @@ class TableScreen(RecordActions):
         except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash
             if source is self.source:
                 table.loading_more = False
-                self.failed(error, retry=lambda: self.reload() if self.source is source else None)
-                table.empty_text = f"{source.failed_text}: press R to try again."
-                self.say(source.failed_text)
+                self._first_page_failed(source, error, kept)
             await self._mount_footer()
             return
         if source is not self.source:
             return
+        previous, self._previous = self._previous, None
+        if previous is not None and previous is not source:
+            self._close(previous)
+            table.clear()  # a new query starts at its top, unmarked
+        if self._empty_text is not None:
+            table.empty_text, self._empty_text = self._empty_text, None
+        if self.names_source_in_header:
+            self.sub_title = source.title
         table.set_columns(page.columns or ())
         table.set_rows(page.rows)
         if source.restore_key is not None:
@@ -255,6 +274,43 @@ class TableScreen(RecordActions):
         if index is not None:
             table.move_cursor(index)
 
+    def _first_page_failed(self, source: TableSource, error: BaseException, kept: bool) -> None:
+        """Say so, and keep what was on screen: the rows (and, for a new query that failed, the
+        source they came from, with the typed text back in the filter bar)."""
+        previous, table = self._previous, self.table
+        if isinstance(error, ScanPaused):  # not a failure: the new query's read waits for an answer
+            self._previous = None
+            if previous is not None and previous is not source:
+                self._close(previous)
+                table.clear()
+            self.failed(error, retry=lambda: self.reload() if self.source is source else None)
+            return
+        if previous is not None and previous is not source and kept:
+            self._previous = None
+            self.adopt(previous)
+            self.source = previous  # the rows on screen are its rows
+            self.failed(error, retry=lambda: self.use(source) if self.source is previous else None)
+            self._close(source)
+            table.more_available = not previous.exhausted
+            self.report()
+            typed = source.query_text
+            if typed is not None and typed != previous.query_text and resume_delay(error, AUTO_RESUME_SECONDS) is None \
+                    and previous.query_hint is not None:
+                bar = self.filter_bar
+                bar.configure(complete=lambda text: self.source.complete(text), recent=previous.recent_queries())
+                bar.open(typed)
+                bar.show_problem(f"{getattr(error, 'title', 'It could not be loaded')}: nothing changed. "
+                                 "Press enter to try again.")
+            return
+        self.failed(error, retry=lambda: self.reload() if self.source is source else None)
+        if kept:
+            self.say(f"{source.failed_text}: showing what was loaded before (R tries again)")
+            return
+        if self._empty_text is None:
+            self._empty_text = table.empty_text
+        table.empty_text = f"{source.failed_text}: press R to try again."
+        self.say(source.failed_text)
+
     def first_page_shown(self) -> None:
         """Screens react to their first rows (the lists screen puts the cursor back)."""
 
@@ -330,6 +386,9 @@ class TableScreen(RecordActions):
             result = await source.with_query(event.text)
         except Exception as error:  # noqa: BLE001 - the text stays in the bar
             self.failed(error)
+            if source is self.source:
+                self.filter_bar.show_problem(f"{getattr(error, 'title', 'It could not be checked')}: "
+                                             "nothing was sent. Press enter to try again.")
             return
         if source is not self.source:
             return

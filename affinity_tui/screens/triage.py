@@ -30,7 +30,8 @@ from ..data.field_input import (
 from ..data.pipeline_fields import status_field
 from ..data.session import AffinitySession
 from ..data.values import clean_text, format_value, rich_colour
-from ..data.writes import WriteDone
+from ..data.errors import UserFacingError
+from ..data.writes import WriteDone, WriteFailed, WriteUncertain
 from ..data.writes.entries import (
     AddToList,
     EntrySnapshot,
@@ -165,22 +166,35 @@ async def edit_field(screen: Screen[Any], session: AffinitySession, list_id: int
         async with session.reading() as client:
             return await search_references(client, base_type(value_type), term)
 
-    def edited(new: object) -> None:
-        from ..data.field_input import NewValue
-
-        if not isinstance(new, NewValue):
-            return
-        plans = [plan_edit(s, {field_id: (meta.name, new)}) for s in snaps]
-        action = field_edit(list_id, plans, meta.name, new.text)
-        if not action.entries:
-            screen.notify(f"{meta.name} already holds that: nothing to send.", markup=False)
-            return
-        _progress(screen, action)
-        perform(screen, session, action, on_done=on_done)
-
     who = _who(entries, snaps[0].entity_type) if len(snaps) > 1 else snaps[0].name
-    screen.app.push_screen(FieldEditor(meta, current if current != "—" else "", now=session.clock(), entries=who,
-                                       search=search, current_refs=refs), edited)
+
+    def open_editor(typed: str | None = None, problem: str | None = None) -> None:
+        editor = FieldEditor(meta, current if current != "—" else "", now=session.clock(), entries=who,
+                             search=search, current_refs=refs, typed=typed, problem=problem)
+
+        def not_saved(error: UserFacingError) -> None:
+            """A write to one entry that did not land: the editor comes back with what was typed
+            (several entries are reported entry by entry; some of them may have changed)."""
+            sent = isinstance(error, WriteFailed) or (isinstance(error, WriteUncertain) and error.landed is False)
+            if sent and len(snaps) == 1 and editor.keeps_text and editor.typed is not None:
+                open_editor(editor.typed, f"Not saved: {error.title}. Enter tries again.")
+
+        def edited(new: object) -> None:
+            from ..data.field_input import NewValue
+
+            if not isinstance(new, NewValue):
+                return
+            plans = [plan_edit(s, {field_id: (meta.name, new)}) for s in snaps]
+            action = field_edit(list_id, plans, meta.name, new.text)
+            if not action.entries:
+                screen.notify(f"{meta.name} already holds that: nothing to send.", markup=False)
+                return
+            _progress(screen, action)
+            perform(screen, session, action, on_done=on_done, on_failed=not_saved)
+
+        screen.app.push_screen(editor, edited)
+
+    open_editor()
 
 
 def _progress(screen: Screen[Any], action: object) -> None:

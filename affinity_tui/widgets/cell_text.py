@@ -10,8 +10,10 @@ case (printable ASCII that fits).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
+from rich import cells as _cells
 from rich.cells import cell_len, get_character_cell_size, set_cell_size
 from rich.errors import StyleSyntaxError
 from rich.segment import Segment
@@ -19,15 +21,22 @@ from rich.style import Style
 
 __all__ = ["Run", "clean", "cut", "fit", "parsed_style", "text_cells"]
 
+_split_graphemes: Callable[[str], tuple[list[tuple[int, int, int]], int]] | None = getattr(
+    _cells, "split_graphemes", None)
+"""rich 15 measures grapheme clusters (what ``cell_len`` counts); earlier versions each code point."""
+
 Run = tuple[str, Style, int]
 """Text, its style and how many cells it takes (known, never measured again)."""
 
-# Control characters (C0, DEL, C1) would break a line or reach the terminal as escape codes.
-_CONTROL_TO_SPACE = {code: " " for code in (*range(0x20), *range(0x7F, 0xA0))}
+# Control characters (C0, DEL, C1) would break a line or reach the terminal as escape codes;
+# bidirectional embeddings, overrides and isolates would make the terminal reorder the line.
+_CONTROL_TO_SPACE = {code: " " for code in (*range(0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F),
+                                            *range(0x2066, 0x206A))}
 
 
 def clean(text: str) -> str:
-    """``text`` with control characters replaced by spaces (a fast no-op for normal text)."""
+    """``text`` with control characters and bidirectional controls replaced by spaces (a fast
+    no-op for normal text)."""
     return text if text.isprintable() else text.translate(_CONTROL_TO_SPACE)
 
 
@@ -56,17 +65,28 @@ def fit(text: str, width: int, right: bool = False) -> str:
     return text
 
 
+def _graphemes(text: str) -> list[tuple[int, int, int]]:
+    """``(start, end, cells)`` of each character as the terminal draws it: with rich's grapheme
+    clusters (an emoji joined with ZWJ is one 2-cell picture, a combining mark joins its letter),
+    the same measure as ``cell_len``, so a cut line is exactly as wide as its runs say."""
+    if _split_graphemes is not None:
+        return _split_graphemes(text)[0]
+    return [(i, i + 1, get_character_cell_size(char)) for i, char in enumerate(text)]
+
+
 def text_cells(text: str, start: int, end: int) -> str:
     """Cells ``start`` to ``end`` of ``text``; a wide character cut in two becomes spaces."""
     if text.isascii():
         return text[start:end]
     out: list[str] = []
     position = 0
-    for char in text:
-        size = get_character_cell_size(char)
+    for first, last, size in _graphemes(text):
         stop = position + size
         if stop > start and position < end:
-            out.append(char if position >= start and stop <= end else " " * (min(stop, end) - max(position, start)))
+            whole = position >= start and stop <= end
+            out.append(text[first:last] if whole else " " * (min(stop, end) - max(position, start)))
+        elif size == 0 and start <= position < end:
+            out.append(text[first:last])
         position = stop
         if position >= end:
             break

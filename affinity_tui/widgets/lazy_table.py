@@ -598,7 +598,8 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
                 return self._message_strip(text, "lazy-table--loading", width)
             if not count:
                 if self._index.filtering:
-                    text = f"No loaded rows match “{self.quick_filter}”."
+                    typed = self.quick_filter if len(self.quick_filter) <= 60 else self.quick_filter[:59] + "…"
+                    text = f"No loaded rows match “{typed}”."
                 else:
                     text = self.empty_text
                 return self._message_strip(text, "lazy-table--empty", width)

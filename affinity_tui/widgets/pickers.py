@@ -1,5 +1,6 @@
 """Small modal pickers: choose one thing (a sort column, a saved view, a list) or several
-(the columns to show). Labels are CRM data, so they are rendered as plain text."""
+(the columns to show). Labels are CRM data, so they are rendered as plain text, control
+characters replaced."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from textual.widgets import OptionList, SelectionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.widgets.selection_list import Selection
 
+from .cell_text import clean
+
 
 class PickOne(ModalScreen[str | None]):
     """Dismisses with the chosen value, or None on escape."""
@@ -31,8 +34,9 @@ class PickOne(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="picker"):
-            yield Static(self._title, classes="picker-title", markup=False)
-            yield OptionList(*(Option(Text(label), id=value) for label, value in self._choices), id="picker-options")
+            yield Static(clean(self._title), classes="picker-title", markup=False)
+            yield OptionList(*(Option(Text(clean(label)), id=value) for label, value in self._choices),
+                             id="picker-options")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -86,8 +90,8 @@ class PickMany(ModalScreen[list[str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="picker"):
-            yield Static(self._title, classes="picker-title", markup=False)
-            yield CheckList(*(Selection(Text(label), value, chosen) for label, value, chosen in self._choices),
+            yield Static(clean(self._title), classes="picker-title", markup=False)
+            yield CheckList(*(Selection(Text(clean(label)), value, chosen) for label, value, chosen in self._choices),
                             id="picker-selection")
             yield Static(self._hint, classes="picker-hint", markup=False)
 

@@ -19,6 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from .cell_text import clean
+
 CURRENT_MARK = "●"
 
 
@@ -56,7 +58,7 @@ class FilterPicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="picker filter-picker"):
-            yield Static(self._title, classes="picker-title", markup=False)
+            yield Static(clean(self._title), classes="picker-title", markup=False)
             yield Input(placeholder=self._placeholder, id="filter-picker-input")
             yield OptionList(id="filter-picker-options")
             if self._hint:
@@ -84,7 +86,8 @@ class FilterPicker(ModalScreen[str | None]):
         if self._shown:
             options.highlighted = 0
         else:
-            options.add_option(Option(Text(f"Nothing matches “{text}”.", style="dim"), disabled=True))
+            typed = clean(text if len(text) <= 60 else text[:59] + "…")
+            options.add_option(Option(Text(f"Nothing matches “{typed}”.", style="dim"), disabled=True))
 
     @on(Input.Changed, "#filter-picker-input")
     def _filter(self, event: Input.Changed) -> None:
@@ -119,7 +122,7 @@ class StatusPicker(FilterPicker):
 
 def _label(choice: Choice) -> Text:
     text = Text(f"{CURRENT_MARK} " if choice.current else "  ", style="bold")
-    text.append(choice.label, style=choice.style or "")
+    text.append(clean(choice.label), style=choice.style or "")
     if choice.current:
         text.append("  (now)", style="dim")
     if choice.note:

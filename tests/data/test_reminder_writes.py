@@ -134,6 +134,20 @@ async def test_snooze_then_undo(session: AffinitySession, emulator: Emulator) ->
     assert r.due_date == due
 
 
+async def test_a_lost_completion_is_found_by_a_read_and_shown(session: AffinitySession, emulator: Emulator) -> None:
+    before = mine(emulator)
+    seen: list[object] = []
+    session.changes.subscribe(seen.append)
+    await session.unlock()
+    emulator.faults.update({"drop_after_next": 1})
+    with pytest.raises(WriteUncertain) as raised:
+        await session.write(UpdateReminder(before, complete=True, now=NOW))
+    assert raised.value.landed is True
+    assert emulator.store.reminders[int(before.id)].completed_at is not None
+    assert [type(e) for e in seen] == [ReminderSaved]  # the screens show it completed
+    assert seen[0].reminder.status == "completed"  # type: ignore[attr-defined]
+
+
 async def test_a_lost_create_is_found_by_a_read(session: AffinitySession, emulator: Emulator) -> None:
     await session.unlock()
     emulator.faults.update({"drop_after_next": 1})

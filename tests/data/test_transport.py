@@ -71,3 +71,36 @@ def test_retry_after_forms() -> None:
     assert retry_after_seconds("soon") is None
     assert retry_after_seconds(None) is None
     assert retry_after_seconds("-5") == 0
+
+
+async def test_a_spent_budget_is_waited_for_without_a_429(session: AffinitySession, emulator: Emulator,
+                                                          sleeps: list[float]) -> None:
+    clock = Clock()
+    emulator.limits.configure(per_minute=2)
+    session.wait = RateWait(clock=clock, on_blocked=session.rate.blocked)
+    await session.whoami()
+    await session.whoami()  # its answer says: 0 left this minute
+    with pytest.raises(UserFacingError) as raised:
+        await session.whoami()  # not sent: the wait for the reset starts here
+    assert raised.value.retry_after is not None and raised.value.retry_after > 10
+    assert [e.status for e in emulator.log.entries] == [200, 200]  # Affinity never had to refuse
+    assert session.wait.paced == 1 and session.rate.status.wait_until is not None
+    clock.now += 61  # the minute is over (Affinity's window restarts too)
+    emulator.limits.configure(reset_windows=True)
+    assert (await session.whoami()).tenant_name == "Harbor Peak Ventures"
+    assert [e.status for e in emulator.log.entries] == [200, 200, 200]
+
+
+def test_requests_still_out_count_against_the_budget() -> None:
+    clock = Clock()
+    wait = RateWait(clock=clock)
+    assert wait.may_send() == 0  # nothing known yet: send
+    wait.in_flight = 2  # two more requests are on their way
+    wait.answered("3", "30")  # this answer says 3 left: 1 is really left
+    assert wait.may_send() == 0
+    assert wait.may_send() > 29  # the budget is spent: wait for the reset
+    assert wait.paced == 1
+    clock.now += 31
+    assert wait.may_send() == 0
+    wait.answered("not a number", None)  # an answer without the headers changes nothing
+    assert wait.may_send() == 0

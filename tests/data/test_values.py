@@ -200,6 +200,9 @@ def test_hostile_text_stays_literal_and_defanged() -> None:
     assert ansi.text == f"{REPLACEMENT}[31mred{REPLACEMENT}]0;title{REPLACEMENT}  next col"
     assert clean_text("a\u202eb\x9bc") == f"a{REPLACEMENT}b{REPLACEMENT}c"  # RLO, 8-bit CSI
     assert clean_text("line 1\r\nline 2\x1b", single_line=False) == f"line 1\nline 2{REPLACEMENT}"
+    # A joiner between letters is dropped (it would make the line wider than laid out); the
+    # joiners of an emoji sequence stay.
+    assert clean_text("At\u200dom 👩\u200d👩\u200d👧 🏳️\u200d🌈 x\u200d") == "Atom 👩\u200d👩\u200d👧 🏳️\u200d🌈 x"
     person = format_value({"type": "person", "data": {"id": 1, "firstName": "\x1b[2J", "lastName": "X"}})
     assert person.text == f"{REPLACEMENT}[2J X"
     option = format_value({"type": "dropdown", "data": {"dropdownOptionId": 1, "text": "[red]Hot[/red]"}})

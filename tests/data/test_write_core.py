@@ -108,3 +108,19 @@ async def test_a_lost_write_that_did_not_land_is_safe_to_try_again(session: Affi
     assert "safe to try again" in raised.value.what_to_do
     assert notes_with(emulator, "m-dropped") == 0
     assert [e.method for e in emulator.log.entries] == ["POST", "GET"]
+
+
+@pytest.mark.usefixtures("no_backoff")
+@pytest.mark.parametrize("body", ["cut", "html"])
+async def test_a_write_answered_with_what_is_not_json_is_read_back_not_called_refused(
+        session: AffinitySession, emulator: Emulator, body: str) -> None:
+    seen: list[object] = []
+    session.changes.subscribe(seen.append)
+    await session.unlock()
+    emulator.faults.update({"malformed_next": 1, "malformed_body": body})
+    with pytest.raises(WriteUncertain) as raised:  # not WriteFailed: "nothing was changed" would be false
+        await session.write(MarkerNote(f"m-{body}"))
+    assert raised.value.landed is True
+    assert notes_with(emulator, f"m-{body}") == 1
+    assert [e.method for e in emulator.log.entries] == ["POST", "GET"]
+    assert seen == [("note-landed", f"m-{body}")]

@@ -169,3 +169,50 @@ async def test_control_routes(emu: Emulator) -> None:
         assert (await raw.put("/_emulator/faults", json={"nonsense": 1})).status_code == 400
         info = (await raw.get("/_emulator")).json()
         assert info["lists"]["Deal Pipeline"]["size"] == emu.store.list_size(DEAL_PIPELINE_ID)
+
+
+async def test_malformed_answers_are_carried_out_then_unreadable(emu: Emulator) -> None:
+    entry = emu.store.list_entries(DEAL_PIPELINE_ID)[0]
+    amount = next(f for f in emu.store.list_fields(DEAL_PIPELINE_ID) if f.name == "Amount")
+    async with httpx.AsyncClient(transport=emu.transport(), base_url=emu.v1_base_url,
+                                 headers={"Authorization": f"Bearer {emu.api_key}"}) as raw:
+        whole = (await raw.get("/v2/lists")).content
+        emu.faults.update({"malformed_next": 1})
+        cut = await raw.get("/v2/lists")
+        assert cut.status_code == 200 and cut.headers["content-type"] == "application/json"
+        assert whole.startswith(cut.content) and len(cut.content) < len(whole)
+        assert "x-ratelimit-limit-user-remaining" in cut.headers
+        emu.faults.update({"malformed_next": 1, "malformed_body": "html"})
+        page = await raw.post(f"/v2/lists/{DEAL_PIPELINE_ID}/list-entries/{entry.id}/fields/{amount.id}",
+                              json={"value": {"type": "number", "data": 7}})
+        assert page.status_code == 200 and page.text.startswith("<html>")
+    assert entry.values[amount.id] == 7  # the write was carried out, its answer was not JSON
+    assert [r.status for r in emu.log.entries] == [200, 200, 204]  # what the route really answered
+
+
+async def test_a_key_revoked_mid_session_and_a_server_that_is_down(emu: Emulator) -> None:
+    async with httpx.AsyncClient(transport=emu.transport(), base_url=emu.v1_base_url) as raw:
+        old = {"Authorization": f"Bearer {emu.api_key}"}
+        assert (await raw.get("/v2/lists", headers=old)).status_code == 200
+        assert (await raw.put("/_emulator/auth", json={"api_key": "rotated"})).json() == {"api_key": "rotated"}
+        assert (await raw.get("/v2/lists", headers=old)).status_code == 401
+        assert (await raw.get("/v2/lists", headers={"Authorization": "Bearer rotated"})).status_code == 200
+        assert (await raw.put("/_emulator/auth", json={"api_key": ""})).status_code == 400
+        emu.faults.update({"down": True})
+        with pytest.raises(httpx.ConnectError):
+            await raw.get("/v2/lists", headers=old)
+        assert (await raw.get("/_emulator/faults")).json()["down"] is True  # control routes still answer
+        emu.faults.update({"down": False})
+        assert (await raw.get("/v2/lists", headers={"Authorization": "Bearer rotated"})).status_code == 200
+
+
+async def test_the_rate_window_can_be_shortened() -> None:
+    emu = Emulator(EmulatorConfig(now=NOW, per_minute=2, companies=50, persons=80, scale=10))
+    async with httpx.AsyncClient(transport=emu.transport(), base_url=emu.v1_base_url,
+                                 headers={"Authorization": f"Bearer {emu.api_key}"}) as raw:
+        limits = (await raw.put("/_emulator/limits", json={"window_seconds": 2})).json()
+        assert limits["window_seconds"] == 2
+        first = await raw.get("/v2/lists")
+        assert 1 <= int(first.headers["x-ratelimit-limit-user-reset"]) <= 2
+        await raw.get("/v2/lists")
+        assert (await raw.get("/v2/lists")).status_code == 429

@@ -387,3 +387,27 @@ async def test_completion_that_needs_quotes_is_offered_under_the_bar_not_garbled
         await until(pilot, lambda: bar.input._suggestion.endswith("Status"), what="the ghost")
         await pilot.press("right")
         assert bar.input.value == '"Close Date" > 2026-01-01 & Status'
+
+
+async def test_x_clears_a_find_as_well_as_a_filter(app: AffinityApp, emulator: Emulator) -> None:
+    """``x`` clears everything that narrows the table: after ``f`` and a word no row has, the
+    table shows every loaded row again (it used to keep saying "No loaded rows match")."""
+    async with app.run_test(size=SIZE) as pilot:
+        await open_list(pilot, DEAL_PIPELINE)
+        table = table_of(app)
+        loaded = len(table.loaded_rows)
+        await pilot.press("f")
+        await paste(pilot, "zzz-no-such-row")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert len(table.rows) == 0 and table.quick_filter == "zzz-no-such-row"
+        await pilot.press("x")
+        await settle(pilot)
+        assert table.quick_filter == "" and len(table.rows) == loaded
+        assert "containing" not in status_text(app)
+        # The next find starts from every loaded row, not from the old narrowing.
+        await pilot.press("f")
+        await paste(pilot, "series")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert 0 < len(table.rows) <= loaded

@@ -45,3 +45,16 @@ def test_styles_are_parsed_once_and_a_bad_one_is_ignored() -> None:
     assert parsed_style("bold green") is parsed_style("bold green")
     assert parsed_style("not a style") is None
     assert parsed_style(None) is None and parsed_style("") is None
+
+
+def test_bidirectional_controls_become_spaces() -> None:
+    assert clean("a\u202eb\u2066c") == "a b c"
+
+
+def test_text_cells_measure_an_emoji_sequence_as_cell_len_does() -> None:
+    family = "x 👩\u200d👩\u200d👧\u200d👦 🏳️\u200d🌈 y"
+    whole = text_cells(family, 0, cell_len(family) + 5)
+    assert whole == family
+    for start in range(cell_len(family)):  # any cut of it is exactly as wide as asked
+        part = text_cells(family, start, cell_len(family))
+        assert cell_len(part) == cell_len(family) - start, (start, part)

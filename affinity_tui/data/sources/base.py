@@ -51,6 +51,12 @@ async def rows_in_slices(models: Sequence[Any], columns: Sequence[Column],
     return rows
 
 
+def quoted(text: str, limit: int = 60) -> str:
+    """What the user typed, cut to ``limit`` characters to be quoted back (a pasted page would
+    fill the line, and measuring it would hold up the screen)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass(frozen=True, slots=True)
 class TablePage:
     """Rows for the table; the first page of a source also says which columns to show."""
@@ -152,7 +158,7 @@ class TableSource:
         """The status line: the source's counts, then what the local find narrows them to."""
         parts = self.counts(loaded)
         if quick_filter:
-            parts.append(f"showing {shown:,} containing “{quick_filter}” (local)")
+            parts.append(f"showing {shown:,} containing “{quoted(quick_filter)}” (local)")
         return " · ".join(parts)
 
     def export_name(self) -> str:

@@ -30,7 +30,7 @@ from ..rows import (
     size_columns,
 )
 from ..together import together
-from .base import TablePage, TableSource, rows_in_slices
+from .base import QueryProblem, TablePage, TableSource, rows_in_slices
 from .cached_pages import query_key
 from .exporting import ExportBatch, ExportChoice, ExportOffer, entities_cost, entities_offer, read_entities
 from .local_first import LocalFirstSearch
@@ -46,6 +46,9 @@ SEARCH_HINTS: dict[EntityKind, str] = {
     "company": "Search companies by name or domain (Affinity search)",
     "opportunity": "Search opportunities by name (Affinity search)",
 }
+MAX_SEARCH_CHARS = 200
+"""The longest search term sent to Affinity (names, emails and domains are short): a pasted
+page is refused before anything is sent."""
 
 
 DEFAULT_PERSON_TYPES = (FieldType.GLOBAL, FieldType.ENRICHED, FieldType.RELATIONSHIP_INTELLIGENCE)
@@ -108,7 +111,11 @@ class EntitySource(LocalFirstSearch, TableSource):
         return parts
 
     # ---- new queries -----------------------------------------------------------------------
-    async def with_query(self, text: str) -> EntitySource:
+    async def with_query(self, text: str) -> EntitySource | QueryProblem:
+        term = text.strip()
+        if len(term) > MAX_SEARCH_CHARS:
+            return QueryProblem(f"Affinity searches names, emails and domains: at most {MAX_SEARCH_CHARS} "
+                                f"characters (this has {len(term):,}). Nothing was sent.")
         return self.searching(text)
 
     def searching(self, text: str) -> EntitySource:

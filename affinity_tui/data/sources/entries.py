@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from ..writes.entries import EntrySnapshot
 
 FILTER_HELP = 'e.g.  Status = "Diligence" & Amount > 1000000   ·   Owners = *   ·   Sector =~ "Fin"'
+MAX_FILTER_CHARS = 2_000
+"""The longest filter read at all (a real one is a line): a pasted page is refused at once."""
 VIEW_NOTE = "(filtered by Affinity · the view's sort not applied)"
 """What a saved view's header says of its criteria and sort (the API gives neither)."""
 ALL_FIELD_TYPES = (FieldType.LIST, FieldType.GLOBAL, FieldType.ENRICHED, FieldType.RELATIONSHIP_INTELLIGENCE)
@@ -212,6 +214,9 @@ class EntriesSource(CachedPages, TableSource):
         text = text.strip()
         if not text:
             return self._refined(filter_text=None)
+        if len(text) > MAX_FILTER_CHARS:
+            return QueryProblem(f"A filter is at most {MAX_FILTER_CHARS:,} characters; this one has {len(text):,}. "
+                                "Nothing was sent.")
         fields = await self._fields_with_options()
         parsed = parse_filter(text, fields)
         if isinstance(parsed, FilterProblem):
@@ -329,6 +334,8 @@ class EntriesSource(CachedPages, TableSource):
         return self._refined(filter_text=None, view_id=None)
 
     def complete(self, text_before_cursor: str) -> list[str]:
+        if len(text_before_cursor) > MAX_FILTER_CHARS:
+            return []  # refused when submitted; reading it at every key would hold up the screen
         fields = self.fields
         return completions(text_before_cursor, fields if fields is not None else [])
 

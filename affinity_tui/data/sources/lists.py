@@ -21,6 +21,7 @@ from affinity.types import ListId, PersonId, SavedViewId, UserId
 
 from ..errors import UserFacingError
 from ..rows import Column, Row
+from ..values import clean_text
 from ..sdk_gaps import all_lists_v1
 from .base import TablePage, TableSource
 from .revision import Revision
@@ -54,7 +55,8 @@ class SavedViewSummary:
 
 @dataclass(frozen=True, slots=True)
 class ListSummary:
-    """One Affinity list as the lists screen shows it."""
+    """One Affinity list as the lists screen shows it (names made terminal-safe once, here:
+    every title, picker and palette line that names a list or view shows them as they are)."""
 
     id: ListId
     name: str
@@ -154,7 +156,7 @@ class ListDirectory:
         for item in found:
             before = old.get(int(item.id))
             lists[int(item.id)] = ListSummary(
-                id=item.id, name=item.name, type=item.type, owner_id=item.owner_id, is_public=item.is_public,
+                id=item.id, name=clean_text(item.name), type=item.type, owner_id=item.owner_id, is_public=item.is_public,
                 size=item.size,
                 # A refresh asks for views and owners again; a first load never had them.
                 owner_name=before.owner_name if before and not refresh else None,
@@ -250,7 +252,7 @@ class ListDirectory:
             try:
                 page = await client.lists.get_saved_views(list_id)
                 views: tuple[SavedViewSummary, ...] | None = tuple(
-                    SavedViewSummary(id=v.id, name=v.name, type=str(getattr(v.type, "value", v.type)))
+                    SavedViewSummary(id=v.id, name=clean_text(v.name), type=str(getattr(v.type, "value", v.type)))
                     for v in page.data)
             except (sdk.NotFoundError, sdk.AuthorizationError):
                 views = ()  # a list whose views the key may not see has none to offer
@@ -265,8 +267,8 @@ class ListDirectory:
         names: Mapping[int, str] | None
         try:
             page = await client.persons.list(ids=[PersonId(i) for i in owner_ids], limit=len(owner_ids))
-            names = {int(p.id): " ".join(x for x in (p.first_name, p.last_name) if x) or (p.primary_email or "")
-                     for p in page.data}
+            names = {int(p.id): clean_text(" ".join(x for x in (p.first_name, p.last_name) if x)
+                                           or (p.primary_email or "")) for p in page.data}
         except Exception:  # noqa: BLE001 - only the owner cells fail
             names = None
         if names:
@@ -322,7 +324,7 @@ class ListDirectory:
             return lst.views
         async with self._session.reading() as client:
             page = await client.lists.get_saved_views(ListId(int(list_id)))
-        views = tuple(SavedViewSummary(id=v.id, name=v.name, type=str(getattr(v.type, "value", v.type)))
+        views = tuple(SavedViewSummary(id=v.id, name=clean_text(v.name), type=str(getattr(v.type, "value", v.type)))
                       for v in page.data)
         if lst is not None:
             self._update(lst.id, lambda _changed: None, views=views)

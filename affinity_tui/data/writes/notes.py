@@ -37,6 +37,10 @@ from ..note_text import first_line, html_to_text, terminal_safe
 from ..values import format_datetime
 from .core import Change, WriteAction, WriteDone
 
+MAX_NOTE_CHARS = 100_000
+"""The longest note sent (Markdown as typed): a meeting's whole transcript fits; a pasted file
+of megabytes is refused in the composer before anything is sent."""
+
 LANDED_SLACK = timedelta(minutes=2)
 """How far before the request a note found by ``landed`` may say it was created (clock skew)."""
 

@@ -155,6 +155,11 @@ def _done(stored: StoredReminder, saved: Reminder, *, created: bool, tz: tzinfo 
 
 
 # ---- create ----------------------------------------------------------------------------------
+MAX_CONTENT_CHARS = 2_000
+"""The longest reminder text sent (a reminder is a line): a pasted page is refused before
+anything is sent."""
+
+
 class CreateReminder(WriteAction):
     """A new reminder on one entity: one-time (``due_at``) or recurring (``recurrence``)."""
 
@@ -238,6 +243,8 @@ class UpdateReminder(WriteAction):
         self.title = title
         self.now = now
         self.tz = tz
+        self._found: Reminder | None = None
+        """The reminder as ``landed`` read it back (the change there, its answer lost)."""
 
     def _what(self) -> str:
         text = self.before.content or "reminder"
@@ -298,6 +305,7 @@ class UpdateReminder(WriteAction):
 
     async def landed(self, client: AsyncAffinity) -> bool | None:
         r = await client.reminders.get(self.before.id)
+        self._found = r
         if self.complete is True:
             return _state(r) == "completed" if self.before.recurrence is None else \
                 _utc(r.due_date) != self.before.due_at
@@ -306,6 +314,14 @@ class UpdateReminder(WriteAction):
         if self.content is not None:
             return (r.content or "") == self.content
         return None
+
+    def effects_if_landed(self) -> tuple[object, ...]:
+        """The reminder as read back, for the screens that show it (its answer never came)."""
+        if self._found is None:
+            return ()
+        b = self.before
+        after = stored_reminder(self._found, b.entity, self.owner[1] if self.owner is not None else b.owner_name)
+        return (ReminderSaved(reminder_view(after, self.tz), b.entity, after, created=False),)
 
 
 # ---- delete ----------------------------------------------------------------------------------
