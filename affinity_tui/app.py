@@ -212,8 +212,10 @@ class AffinityApp(App[None]):
         if not online:
             if self.write_mode:
                 self.relock()
-            self.notify("Affinity cannot be reached. Showing what was cached, read-only; "
-                        "trying again in the background.", title="Offline", severity="warning", timeout=10)
+            shown = ("Showing what was cached, read-only; " if self.session.cache is not None
+                     else "Nothing can be loaded meanwhile (the cache is off); ")
+            self.notify(f"Cannot reach Affinity. {shown}trying again in the background.",
+                        title="Offline", severity="warning", timeout=10)
             self._retry_seconds = RETRY_FIRST_SECONDS
             self.set_timer(self._retry_seconds, self._probe)
             return

@@ -181,6 +181,8 @@ class TableScreen(RecordActions):
             if source is self.source:
                 table.loading_more = False
                 self._first_page_failed(source, error, kept)
+            if self.app.screen is self:
+                self.session.painted.set()  # what it says instead of rows is its first paint
             await self._mount_footer()
             return
         if source is not self.source:
