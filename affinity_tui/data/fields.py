@@ -22,6 +22,8 @@ from affinity import AsyncAffinity
 from affinity.models.entities import FieldMetadata
 from affinity.types import ListId
 
+from .sdk_gaps import SEARCH_INCLUDES
+
 if TYPE_CHECKING:
     from .cache import TenantCache
 
@@ -132,8 +134,11 @@ class FieldCatalog:
             return self._lists[key]
         async with self._lock(("list", key)):
             if key not in self._lists:
+                # With what the SDK's filter planner needs, so a filter's search goes at once
+                # (sdk_gaps.seed_filter_planner); kept under names of their own in the cache.
                 self._lists[key] = FieldSet(tuple(await self._kept(
-                    f"list:{key}", lambda: self._client.lists.get_fields(ListId(key)))))
+                    f"list:{key}:searchable",
+                    lambda: self._client.lists.get_fields(ListId(key), includes=SEARCH_INCLUDES))))
             return self._lists[key]
 
     async def for_entities(self, kind: EntityKind) -> FieldSet:
@@ -185,7 +190,7 @@ class FieldCatalog:
                     filled = {str(m.id): m for m in await asyncio.gather(*(options(m) for m in dropdowns))}
                     return [filled.get(str(m.id), m) for m in fields.fields]
 
-                self._with_options[key] = FieldSet(tuple(await self._kept(f"options:{key}", all_options)))
+                self._with_options[key] = FieldSet(tuple(await self._kept(f"options:{key}:searchable", all_options)))
             return self._with_options[key]
 
     def cached_entities(self, kind: EntityKind) -> FieldSet | None:

@@ -21,6 +21,12 @@ function                   why the SDK's public calls do not serve
 ``v1_relations``           v1 ``GET /persons|organizations|opportunities/{id}`` carries both
                            kinds of related ids; the SDK's ``get_associated_*_ids`` reads the
                            same record once per kind.
+``seed_filter_planner``    Before a filtered read the SDK asks for the list's fields and each
+                           tested dropdown's options again, one after the other (its planner's
+                           own cache, ``_search_cache``, lives only as long as the client and
+                           starts empty): two chained round trips before the search. The
+                           session already has them (``FieldCatalog``, also across runs through
+                           the on-disk cache); this hands them to the planner instead.
 =========================  =====================================================================
 """
 
@@ -32,10 +38,12 @@ from typing import Any
 
 from affinity import AsyncAffinity
 from affinity.filters import FilterExpression
-from affinity.models.entities import ListEntryWithEntity
+from affinity.models.entities import FieldMetadata, ListEntryWithEntity
 from affinity.types import AnyFieldId, ListId, SavedViewId, UserId
 
 PAGE_SIZE = 100
+SEARCH_INCLUDES = ("filterability", "sortability")
+"""What the SDK's filter planner asks field metadata to carry (``affinity.services._search``)."""
 
 V1_LIST_TYPES: Mapping[int, str] = {0: "person", 1: "company", 8: "opportunity"}
 """v1 ``type`` codes: 0 people, 1 organizations (companies), 8 opportunities."""
@@ -151,3 +159,22 @@ async def v1_relations(client: AsyncAffinity, kind: str, entity_id: int) -> V1Re
     return V1Relations(person_ids=ids("person_ids", "personIds"),
                        company_ids=ids("organization_ids", "organizationIds", "company_ids"),
                        opportunity_ids=ids("opportunity_ids", "opportunityIds"))
+
+
+def seed_filter_planner(client: AsyncAffinity, list_id: ListId, fields: Sequence[FieldMetadata]) -> bool:
+    """Give the SDK's filter planner the list's ``fields`` (read with ``SEARCH_INCLUDES``) and the
+    dropdown options read into them, so a filtered read sends its search at once. Fields read
+    without those includes are not handed over (the planner would take every field as not
+    searchable and read the whole list here); neither are options that were never read.
+    True when the fields were handed over."""
+    if not fields or any(meta.is_filterable is None for meta in fields):
+        return False
+    cache = getattr(client.lists, "_search_cache", None)
+    if cache is None or not callable(getattr(cache, "put", None)):
+        return False  # an SDK without the planner's cache: it asks for them itself
+    scope = str(int(list_id))
+    cache.put(("fields", scope), list(fields))
+    for meta in fields:
+        if "dropdown_options" in meta.model_fields_set:
+            cache.put(("options", scope, str(meta.id)), list(meta.dropdown_options))
+    return True

@@ -137,3 +137,28 @@ async def test_a_record_opens_from_the_cache_then_from_affinity(cached_session: 
         emulator.store.opportunities[entry.entity_id].name = row.cells[0]
     assert shown == [(row.cells[0], True, before), ("Renamed while you were away", False, shown[1][2])]
     assert shown[1][2] > before
+
+
+async def test_a_resumed_filter_sends_only_its_search(
+        cached_session: CachedSession, emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The list's fields and the Status options were read by the session before (and kept): the
+    filter's first page is one round trip, with no field or option read chained before it (the
+    SDK's filter planner is handed what the session knows)."""
+    place = Place(mode="lists", list_id=DEAL_PIPELINE, filter_text='Status = "Diligence"')
+    first = AffinityApp(cached_session(), start=place)
+    async with first.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(first.screen, ListEntriesScreen) and len(table_of(first).rows) > 0,
+                    what="the filtered rows")
+        await settle(pilot)
+        shown = [row.cells[0] for row in table_of(first).loaded_rows]
+    timeline = Timeline(emulator, monkeypatch)
+    again = AffinityApp(cached_session(), start=place)
+    async with again.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(again.screen, ListEntriesScreen) and len(table_of(again).rows) > 0,
+                    what="the filtered rows, again")
+        await settle(pilot)
+        assert [row.cells[0] for row in table_of(again).loaded_rows] == shown
+        assert all(row.cells[1] == "Diligence" for row in table_of(again).loaded_rows)
+    reads = [e for e in timeline.events if e != "painted"]
+    assert not [e for e in reads if "/fields" in e], reads
+    assert f"request POST {ENTRIES_PATH}/search" in reads

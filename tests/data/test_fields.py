@@ -80,3 +80,43 @@ async def test_entity_fields_cached_and_opportunities_have_none(client: AsyncAff
     assert (await catalog.for_entities("opportunity")).fields == ()
     assert requests_to(shared, "/v2/persons/fields") == 1 == requests_to(shared, "/v2/companies/fields")
     assert not any(r.path.startswith("/v2/opportunities") for r in shared.log.entries)
+
+
+async def test_the_sdk_filter_planner_is_handed_what_the_catalog_read(client: AsyncAffinity, shared: Emulator) -> None:
+    """A filter's search goes at once: the planner asks for neither the fields nor the options."""
+    from affinity.filters import parse
+
+    from affinity_tui.data.sdk_gaps import filtered_entry_pages, seed_filter_planner
+
+    catalog = FieldCatalog(client)
+    fields = await catalog.with_options(ListId(DEAL_PIPELINE_ID))
+    assert seed_filter_planner(client, ListId(DEAL_PIPELINE_ID), fields.fields)
+    shared.log.clear()
+    pages = filtered_entry_pages(client, ListId(DEAL_PIPELINE_ID), parse('Status = "Diligence"'), [])
+    matched, scanned, _ = await anext(pages)
+    await pages.aclose()  # type: ignore[attr-defined]
+    assert matched and scanned
+    assert [r.path for r in shared.log.entries] == [f"/v2/lists/{DEAL_PIPELINE_ID}/list-entries/search"]
+
+
+async def test_fields_read_without_the_planner_includes_are_not_handed_over(client: AsyncAffinity) -> None:
+    """Without ``filterability`` the planner would take no field as searchable and read every entry."""
+    from affinity_tui.data.sdk_gaps import seed_filter_planner
+
+    plain = await client.lists.get_fields(ListId(DEAL_PIPELINE_ID))
+    assert not seed_filter_planner(client, ListId(DEAL_PIPELINE_ID), plain)
+    assert client.lists._search_cache.get(("fields", str(DEAL_PIPELINE_ID))) is None
+    assert not seed_filter_planner(client, ListId(DEAL_PIPELINE_ID), [])
+
+
+async def test_cached_field_metadata_keeps_what_was_never_asked_for_unknown() -> None:
+    """The on-disk copy keeps only the keys Affinity gave: read back, "not asked" stays unknown."""
+    from affinity.models.entities import FieldMetadata
+
+    from affinity_tui.data.cache.codec import decode_fields, encode_fields
+
+    asked = FieldMetadata.model_validate({"id": "field-1", "name": "Status", "type": "list", "valueType": "dropdown",
+                                          "filterability": None})
+    never = FieldMetadata.model_validate({"id": "field-2", "name": "Amount", "type": "list", "valueType": "number"})
+    back = decode_fields(encode_fields([asked, never]))
+    assert [m.is_filterable for m in back] == [False, None]

@@ -197,8 +197,10 @@ def decode_tenant(blob: bytes) -> Any:
 
 
 def encode_fields(fields: Sequence[FieldMetadata]) -> bytes:
-    """Field metadata as Affinity's own JSON shape, compressed."""
-    return pack([meta.model_dump(mode="json", by_alias=True) for meta in fields])
+    """Field metadata as Affinity's own JSON shape, compressed: only the keys Affinity gave (or
+    the app read into it), so what was never asked for stays unknown when read back (the SDK
+    tells "not filterable" from "not asked" by the keys present)."""
+    return pack([meta.model_dump(mode="json", by_alias=True, exclude_unset=True) for meta in fields])
 
 
 def decode_fields(blob: bytes) -> list[FieldMetadata]:

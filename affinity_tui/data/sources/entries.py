@@ -25,6 +25,7 @@ from ..costs import Cost, pages_for
 from ..errors import UserFacingError
 from ..cursors import EntriesCursor, FilteredEntriesCursor, Page, PageCursor, SavedViewCursor
 from ..scan import ScanPaused, local_scan_reasons
+from ..sdk_gaps import seed_filter_planner
 from ..fields import FieldSet
 from ..query import FilterProblem, completions, parse_filter
 from ..recent import RecentFilters
@@ -429,6 +430,7 @@ class EntriesSource(CachedPages, TableSource):
         async with session.reading() as client:
             if self.filter_text:
                 fields = known = await catalog.with_options(self.list_id)
+                seed_filter_planner(client, self.list_id, fields.fields)  # its search goes at once
                 parsed = parse_filter(self.filter_text, fields)
                 if isinstance(parsed, FilterProblem):  # the list's fields changed since it was typed
                     raise UserFacingError("The filter no longer fits this list",
