@@ -17,6 +17,8 @@ shows the result):
 * **open a list (first time)**: ``enter`` on the Deal Pipeline → first rows painted.
   Target: one round trip.
 * **open the list again**: ``escape``, ``enter`` → first rows painted.
+* **filter**: the ``enter`` that applies ``Status = "Diligence"`` in the filter bar (opened and
+  typed before, its reads done) → the first matches painted. Target: one round trip (the search).
 * **entity detail**: ``enter`` on the first entry → its fields painted; then every part
   (notes, reminders) painted.
 * **Status change → row repainted**: the ``y`` that confirms a move in the Status picker (write
@@ -46,6 +48,7 @@ from served import AFFINITY_TUI, XAFFINITY, Served, served  # noqa: E402
 
 LATENCIES = (300, 0)
 SCROLL_ROWS = 600
+FILTER = 'Status = "Diligence"'
 KEYS_PER_SECOND = 30
 
 
@@ -97,6 +100,27 @@ async def in_app(emu: Served, latency_ms: int) -> dict[str, Any]:
         painted = wall(started + seconds)
         await app.workers.wait_for_complete()
         measured("open list (again)", seconds, painted)
+
+        # A filter, timed from the enter that applies it (the bar's own reads happen before it).
+        post_key(app, "/")
+        await until(lambda: app.screen.query_one("#filter-input").has_focus, 30, "the filter bar")
+        await app.workers.wait_for_complete()
+        for ch in FILTER:
+            post_key(app, "space" if ch == " " else ch)
+        await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+        screen = app.screen
+        emu.clear_requests()
+        t0 = post_key(app, "enter")
+        await until(lambda: screen.source.query_text == FILTER and table.rows and not table.loading_more
+                    and all(row.cells[1] == "Diligence" for row in table.rows[:20]), 60, "the filtered rows")
+        painted = await app.next_frame_after(time.perf_counter() - 0.0005)
+        measured("filter → first matches painted", painted - t0, wall(painted))
+        await app.workers.wait_for_complete()
+        post_key(app, "x")
+        await until(lambda: screen.source.query_text is None and table.rows and not table.loading_more, 60,
+                    "the list again")
+        await app.workers.wait_for_complete()
 
         # The detail of the first entry: its fields painted.
         entries_screen = app.screen

@@ -67,6 +67,8 @@ PREVIEW_DELAY = 0.3
 MENTION_AFTER = frozenset(" \t\n([{\"'")
 """``@`` typed after one of these (or at the start) asks for a person; inside a word (an email
 address) it is just ``@``."""
+MENTION_TYPED_AHEAD = 60
+"""Characters typed after ``@`` before the person picker opened that become its search."""
 
 
 _UNSAFE_IN_NOTES: dict[int, str | None] = {
@@ -85,7 +87,11 @@ class NoteEditor(TextArea):
     """The composer's Markdown text area; ``@`` at the start of a word asks for a person."""
 
     class MentionWanted(Message):
-        """The user typed ``@`` where a mention can start."""
+        """The user typed ``@`` where a mention can start (``at``: where the ``@`` is)."""
+
+        def __init__(self, at: tuple[int, int]) -> None:
+            super().__init__()
+            self.at = at
 
     class PasteRefused(Message):
         """A paste that would make the note longer than a note may be (nothing was pasted)."""
@@ -117,7 +123,8 @@ class NoteEditor(TextArea):
     async def _on_key(self, event: events.Key) -> None:
         if event.character == "@" and not self.read_only and self._word_starts_here():
             await super()._on_key(event)
-            self.post_message(self.MentionWanted())
+            row, column = self.selection.end
+            self.post_message(self.MentionWanted((row, max(column - 1, 0))))
             return
         await super()._on_key(event)
 
@@ -326,21 +333,32 @@ class NoteComposer(Screen[None]):
                   "Your text is as it was; nothing was sent.", error=True)
 
     @on(NoteEditor.MentionWanted)
-    def _mention(self) -> None:
+    def _mention(self, event: NoteEditor.MentionWanted) -> None:
+        editor = self.editor
+        row, at = event.at
+        if editor.document.get_line(row)[at:at + 1] != "@":
+            return
+        # Keys typed after the ``@`` before the picker opened (a fast typist) are its search.
+        typed = ""
+        end_row, end_column = editor.selection.end
+        if end_row == row and at < end_column <= at + 1 + MENTION_TYPED_AHEAD:
+            typed = editor.document.get_line(row)[at + 1:end_column]
+            if typed:
+                editor.replace("", (row, at + 1), (row, end_column))
+
         def chosen(ref: EntityRef | None) -> None:
-            editor = self.editor
             if ref is None:
+                if typed:  # nothing lost: what was typed goes back after the @
+                    editor.replace(typed, (row, at + 1), (row, at + 1))
                 return
-            row, column = editor.selection.end
-            start = (row, max(column - 1, 0))
-            if editor.document.get_line(row)[start[1]:column] != "@":
+            if editor.document.get_line(row)[at:at + 1] != "@":
                 return
             subdomain = self.session.subdomain
             link = f"[{_link_text(ref.title)}]({web_url(subdomain, 'person', ref.entity_id)})" if subdomain \
                 else f"@{ref.title}"
-            editor.replace(link, start, (row, column))
+            editor.replace(link, (row, at), (row, at + 1))
 
-        self.app.push_screen(EntityPicker(self.session, "Mention a person (Affinity search)"), chosen)
+        self.app.push_screen(EntityPicker(self.session, "Mention a person (Affinity search)", term=typed), chosen)
 
     # ---- attachments -----------------------------------------------------------------------
     def action_attach(self) -> None:

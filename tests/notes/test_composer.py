@@ -4,7 +4,7 @@ can fail keeps the text and says what happened."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from affinity_tui.app import AffinityApp
 from affinity_tui.data import AffinitySession
@@ -209,6 +209,37 @@ async def test_at_mentions_a_person_as_a_link(app: AffinityApp, session: Affinit
         await type_text(pilot, f" {email}")
         await pilot.pause()
         assert app.screen is composer  # an @ inside a word (an email address) is just an @
+    assert emulator.log.writes == []
+
+
+async def test_keys_typed_after_at_before_the_picker_opens_are_its_search(app: AffinityApp, emulator: Emulator) -> None:
+    """A fast typist's ``@Pri`` arrives at once, as from a terminal: ``Pri`` is the picker's
+    search, not text left in the note; cancelled, it goes back after the ``@``."""
+    from textual import events
+
+    def typed_at_once(text: str) -> None:
+        for ch in text:
+            app.post_message(events.Key(ch, ch))
+
+    async with app.run_test(size=SIZE) as pilot:
+        await people(pilot, PERSON_ROW)
+        composer = await open_composer(pilot)
+        await type_text(pilot, "Ask ")
+        typed_at_once("@Pri")
+        await until(pilot, lambda: isinstance(app.screen, EntityPicker), what="the mention picker")
+        await pilot.pause()
+        assert app.screen.query_one("#entity-picker-input", Input).value == "Pri"
+        assert composer.editor.text == "Ask @"
+        await until(pilot, lambda: bool(app.screen._matches), what="matches")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is composer)
+        assert composer.editor.text == "Ask [Priya Raman](https://harborpeak.affinity.co/persons/50002)"
+        await type_text(pilot, " and ")
+        typed_at_once("@Jo")
+        await until(pilot, lambda: isinstance(app.screen, EntityPicker), what="the mention picker again")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is composer)
+        assert composer.editor.text.endswith(" and @Jo")
     assert emulator.log.writes == []
 
 
