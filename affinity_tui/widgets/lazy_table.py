@@ -606,8 +606,10 @@ class LazyTable(ScrollView, can_focus=True, inherit_bindings=False):
         return Strip.blank(width, self.rich_style)
 
     def when_rows_drawn(self, callback: Callable[[], object]) -> None:
-        """Call ``callback`` once a frame showing rows has been drawn (after that refresh)."""
+        """Call ``callback`` once a frame showing rows has been drawn (after that refresh). The
+        table is repainted for it: rows drawn before the call would otherwise wait for a change."""
         self._on_rows_drawn.append(callback)
+        self.refresh()
 
     def _rows_drawn(self) -> None:
         callbacks, self._on_rows_drawn = self._on_rows_drawn, []

@@ -119,8 +119,8 @@ async def test_affinity_down_at_start_then_back(demo_tenant: TenantStore) -> Non
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         opened = app.is_running and isinstance(app.screen, ListsScreen)
-        explained = any("Cannot reach Affinity" in s for s in r.said()) and \
-            "Could not load the lists" in screen_text(app)
+        said, text = r.said(), screen_text(app)
+        explained = any("Cannot reach Affinity" in s for s in said) and "Could not load the lists" in text
         assert app.sub_title == "not connected"
         emulator.faults.update({"down": False})
         await pilot.press("R")
@@ -131,6 +131,6 @@ async def test_affinity_down_at_start_then_back(demo_tenant: TenantStore) -> Non
     BOARD.figure("Slow and offline (2 s a request)", "Affinity down at start: opens, explains, R recovers",
                  "yes" if ok else f"opened {opened}, explained {explained}, recovered {recovered}",
                  "yes, header too", ok)
-    assert opened and explained
+    assert opened and explained, (said, text)
     assert recovered, app.sub_title
     assert title == "Harbor Peak Ventures"
