@@ -13,7 +13,7 @@ import asyncio
 import gc
 import sys
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -23,8 +23,6 @@ from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.worker import Worker
 
-from .commands import AffinityCommands
-from .drafts_commands import UnsentNotesCommands
 from .crash_report import redacted_traceback
 from .data import AffinitySession
 from .data.connectivity import UnreachableError
@@ -33,16 +31,45 @@ from .data.resume import Place, ResumeStore
 from .data.session import TenantInfo
 from .keys import GLOBAL_BINDINGS
 from .paths import styles_dir
-from .screens.entities import EntitiesScreen
-from .screens.help import HelpScreen
 from .screens.lists import ListsScreen
 from .screens.notices import cut_for_notice, notify_failure, say_worker_failure
-from .screens.reminders import RemindersScreen
 from .screens.start import open_place, open_place_now, place_of, prepare_mode_screen
-from .screens.write_flow import perform
 from .widgets.confirm import ConfirmScreen
 
+if TYPE_CHECKING:
+    from textual.command import Provider
+    from textual.screen import Screen
+
+    from .data.fields import EntityKind
+    from .screens.table_screen import TableScreen
+
 STYLESHEETS = ("app.tcss", "widgets.tcss", "notes.tcss")
+
+
+# What the first screen does not show is imported when first used, not at start (a warm start
+# paints within a few dozen milliseconds of importing Textual and the SDK: benchmarks/warm_start.py).
+def _affinity_commands() -> type[Provider]:
+    from .commands import AffinityCommands
+
+    return AffinityCommands
+
+
+def _unsent_notes_commands() -> type[Provider]:
+    from .drafts_commands import UnsentNotesCommands
+
+    return UnsentNotesCommands
+
+
+def _entities_screen(session: AffinitySession, kind: EntityKind) -> TableScreen:
+    from .screens.entities import EntitiesScreen
+
+    return EntitiesScreen(session, kind)
+
+
+def _reminders_screen(session: AffinitySession) -> Screen[None]:
+    from .screens.reminders import RemindersScreen
+
+    return RemindersScreen(session)
 
 
 GC_THRESHOLDS = (5_000, 10, 10)
@@ -64,7 +91,7 @@ class AffinityApp(App[None]):
     TITLE = "affinity-tui"
     SUB_TITLE = "connecting…"
     DEFAULT_MODE = "lists"
-    COMMANDS = App.COMMANDS | {AffinityCommands, UnsentNotesCommands}
+    COMMANDS = App.COMMANDS | {_affinity_commands, _unsent_notes_commands}
     BINDINGS: ClassVar[list[BindingType]] = GLOBAL_BINDINGS
 
     write_mode: reactive[bool] = reactive(False, bindings=True)
@@ -81,13 +108,13 @@ class AffinityApp(App[None]):
         self.resume = resume
         """Where the place is kept for next time (None: not kept, e.g. the demo)."""
         self.add_mode("lists", lambda: prepare_mode_screen(ListsScreen(session), self.start_place, "lists"))
-        self.add_mode("people", lambda: prepare_mode_screen(EntitiesScreen(session, "person"), self.start_place,
+        self.add_mode("people", lambda: prepare_mode_screen(_entities_screen(session, "person"), self.start_place,
                                                             "people"))
-        self.add_mode("companies", lambda: prepare_mode_screen(EntitiesScreen(session, "company"),
+        self.add_mode("companies", lambda: prepare_mode_screen(_entities_screen(session, "company"),
                                                                self.start_place, "companies"))
-        self.add_mode("opportunities", lambda: prepare_mode_screen(EntitiesScreen(session, "opportunity"),
+        self.add_mode("opportunities", lambda: prepare_mode_screen(_entities_screen(session, "opportunity"),
                                                                    self.start_place, "opportunities"))
-        self.add_mode("reminders", lambda: RemindersScreen(session))
+        self.add_mode("reminders", lambda: _reminders_screen(session))
         self.user_keymap: dict[str, str] = dict(keymap or {})
         """Binding id -> keys, from the config file's [keymap] (help shows these keys)."""
         self._retry_seconds = RETRY_FIRST_SECONDS
@@ -292,6 +319,8 @@ class AffinityApp(App[None]):
             self.notify("Nothing to undo.", timeout=3)
             return
         self.session.undo = None
+        from .screens.write_flow import perform
+
         perform(self.screen, self.session, offer.action)  # confirmed like any write
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
@@ -308,6 +337,8 @@ class AffinityApp(App[None]):
         say_worker_failure(self, event)
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.binding import Binding, BindingType
@@ -20,13 +20,15 @@ from ..data.session import AffinitySession
 from ..data.sources import EntriesSource, ListSummary, TableSource
 from ..data.values import format_value
 from ..data.writes import WriteDone
-from ..data.writes.entries import EntryAdded, EntryChanged, EntryRemoved
 from ..widgets.lazy_table import LazyTable
 from ..widgets.pickers import PickOne
 from .cost_prompt import confirm_cost, needs_asking
 from .notices import notify_failure
 from .table_screen import TableScreen
-from .triage import EntryPick, change_status, edit_field
+
+if TYPE_CHECKING:
+    from ..data.writes.entries import EntryChanged
+    from .triage import EntryPick
 
 
 class ListEntriesScreen(TableScreen):
@@ -90,6 +92,8 @@ class ListEntriesScreen(TableScreen):
     # ---- triage: Status, fields, marks, board ------------------------------------------------
     def _picks(self) -> list[EntryPick]:
         """The marked entries, else the one under the cursor."""
+        from .triage import EntryPick
+
         marked = self.table.marked_rows()
         if marked:
             return [EntryPick(row.key, _name(row)) for row in marked]
@@ -98,6 +102,8 @@ class ListEntriesScreen(TableScreen):
 
     async def action_status(self) -> None:
         """``s``: move the marked entries (or this one) to another Status."""
+        from .triage import change_status
+
         await change_status(self, self.session, int(self.lst.id), self._picks(), entity_type=self.lst.type,
                             extra_field_ids=self.entries.filter_field_ids(), on_done=self._written)
 
@@ -109,6 +115,8 @@ class ListEntriesScreen(TableScreen):
             return
 
         async def chosen_field(field_id: str) -> None:
+            from .triage import edit_field
+
             await edit_field(self, self.session, int(self.lst.id), field_id, picks,
                              extra_field_ids=self.entries.filter_field_ids(), on_done=self._written)
 
@@ -127,12 +135,17 @@ class ListEntriesScreen(TableScreen):
 
     def _written(self, done: WriteDone) -> None:
         """After a write of the marked rows: the marks are done with."""
+        from ..data.writes.entries import EntryChanged
+
         if any(isinstance(e, EntryChanged) for e in done.effects):
             self.table.clear_marks()
         self.report()
 
     # ---- rows changed anywhere in the app ------------------------------------------------------
     def _changed(self, effect: object) -> None:
+        # Imported here: a start that only browses never loads the writes (an effect means one ran).
+        from ..data.writes.entries import EntryAdded, EntryChanged, EntryRemoved
+
         list_id = int(self.lst.id)
         if isinstance(effect, EntryChanged) and effect.list_id == list_id:
             self._apply(effect)

@@ -10,20 +10,41 @@ when it has them, so a resumed list is on screen before anything is asked of Aff
 from __future__ import annotations
 
 import asyncio
+import sys
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from textual.app import App
 
 from ..data.resume import DetailPlace, Place
 from ..data.session import AffinitySession
 from ..data.sources import EntriesSource, ListSummary
-from .detail import DetailScreen
-from .entities import EntitiesScreen
 from .entries import ListEntriesScreen
 from .lists import ListsScreen
 from .notices import notify_failure
 from .table_screen import TableScreen
+
+if TYPE_CHECKING:
+    from .detail import DetailScreen
+    from .entities import EntitiesScreen
+
+
+# The detail and entity screens are imported when a start opens one, not before (a warm start to
+# a list paints sooner); a screen of a class whose module was never imported cannot be on screen.
+def _is_detail(screen: object) -> TypeGuard[DetailScreen]:
+    module = sys.modules.get(f"{__package__}.detail")
+    return module is not None and isinstance(screen, module.DetailScreen)
+
+
+def _is_entities(screen: object) -> TypeGuard[EntitiesScreen]:
+    module = sys.modules.get(f"{__package__}.entities")
+    return module is not None and isinstance(screen, module.EntitiesScreen)
+
+
+def _detail_screen(session: AffinitySession, d: DetailPlace) -> DetailScreen:
+    from .detail import DetailScreen
+
+    return DetailScreen(session, d.kind, d.entity_id, title=d.title, list_id=d.list_id, entry_id=d.entry_id)
 
 
 def restore_key_for(place: Place, mode: str) -> int | None:
@@ -49,9 +70,7 @@ def open_place_now(app: App[Any], session: AffinitySession, place: Place) -> boo
     source.restore_key = place.row_key
     app.push_screen(ListEntriesScreen(session, source))
     if place.detail is not None:
-        d = place.detail
-        app.push_screen(DetailScreen(session, d.kind, d.entity_id, title=d.title, list_id=d.list_id,
-                                     entry_id=d.entry_id))
+        app.push_screen(_detail_screen(session, place.detail))
     return True
 
 
@@ -79,9 +98,7 @@ async def open_place(app: App[Any], session: AffinitySession, place: Place) -> N
                 screen.open_entry_on_load = place.row_key
             await app.push_screen(screen)
         if place.detail is not None:
-            d = place.detail
-            await app.push_screen(DetailScreen(session, d.kind, d.entity_id, title=d.title, list_id=d.list_id,
-                                               entry_id=d.entry_id))
+            await app.push_screen(_detail_screen(session, place.detail))
         if place.note:
             await compose_note_then_exit(app, session)
     except Exception as error:  # noqa: BLE001 - a place that cannot be opened is not a crash
@@ -104,12 +121,13 @@ async def compose_note_then_exit(app: App[Any], session: AffinitySession) -> Non
 
     loop = asyncio.get_running_loop()
     deadline = loop.time() + RECORD_WAIT_SECONDS
-    while not isinstance(app.screen, DetailScreen):
+    while not _is_detail(app.screen):
         if loop.time() > deadline:
             app.notify("The record did not open: no note was started.", title="Note", severity="error")
             return
         await asyncio.sleep(0.02)
     screen = app.screen
+    assert _is_detail(screen)
     deadline = loop.time() + NAME_WAIT_SECONDS  # its name (the cache's or Affinity's), and who writes
     while (screen.profile is None or session.tenant is None) and loop.time() < deadline:
         await asyncio.sleep(0.02)
@@ -128,7 +146,7 @@ def prepare_mode_screen(screen: TableScreen, place: Place | None, mode: str) -> 
     if place.mode == mode and (place.list_id is not None or place.list_by_name or place.detail is not None):
         screen.under_start = True
     key = restore_key_for(place, mode)
-    if isinstance(screen, EntitiesScreen) and place.mode == mode and place.search:
+    if _is_entities(screen) and place.mode == mode and place.search:
         screen.source = screen.entities.searching(place.search)
     if key is not None:
         screen.source.restore_key = key
@@ -182,10 +200,10 @@ def place_of(app: App[Any]) -> Place | None:
             place = replace(place, list_id=int(entries.lst.id), list_name=entries.lst.name,
                             list_type=entries.lst.type, view_id=entries.view_id, filter_text=entries.filter_text,
                             columns=entries.chosen_field_ids, row_key=row.key if row is not None else None)
-        elif isinstance(screen, EntitiesScreen):
+        elif _is_entities(screen):
             row = screen.table.current_row if screen.is_mounted else None
             place = replace(place, search=screen.entities.term, row_key=row.key if row is not None else None)
-        elif isinstance(screen, DetailScreen):
+        elif _is_detail(screen):
             source = screen.source
             place = replace(place, detail=DetailPlace(source.kind, source.entity_id, screen.entity_title,
                                                       source.list_id, source.entry_id))

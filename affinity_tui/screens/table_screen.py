@@ -32,7 +32,6 @@ from ..widgets.lazy_table import LazyTable
 from ..widgets.pickers import PickMany, PickOne
 from ..widgets.prompt import TextPrompt
 from ..widgets.status_line import StatusLine
-from .export_flow import open_export, read_and_write, written
 from .load_all import offer_load_all, read_all_into
 from .notices import AUTO_RESUME_SECONDS, notify_failure, resume_delay
 from .progress import ProgressScreen
@@ -520,12 +519,16 @@ class TableScreen(RecordActions):
         self.app.push_screen(PickMany(title, choices), chosen)
 
     def action_export(self) -> None:
-        """``e``: the export dialog (screens/export_flow.py)."""
+        """``e``: the export dialog (screens/export_flow.py, imported when first asked for)."""
+        from .export_flow import open_export
+
         open_export(self)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def export_rows(self, columns: list[Column], rows: list[Row], name: str) -> None:
         """Write the loaded rows as shown (no request)."""
+        from .export_flow import written
+
         try:
             path = export_csv(columns, rows, what=name)
         except OSError as error:
@@ -538,6 +541,8 @@ class TableScreen(RecordActions):
     async def export_read(self, choice: ExportChoice, loaded: int, columns: list[Column],
                           progress: ProgressScreen) -> None:
         """Read an export from Affinity and write it (screens/export_flow.py)."""
+        from .export_flow import read_and_write
+
         await read_and_write(self, choice, loaded, columns, progress)
 
     def current_row(self) -> Row | None:
