@@ -9,10 +9,9 @@ damaged or unreadable file counts as no choices. Only field ids are stored, neve
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from .private_files import private_folder, write_private
 from .recent import state_dir
 
 FILE_NAME = "columns.json"
@@ -49,16 +48,8 @@ class ColumnChoices:
         return {str(k): [str(i) for i in v if isinstance(i, str)] for k, v in tables.items() if isinstance(v, list)}
 
     def _save(self, data: dict[str, list[str]]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps({"version": 1, "tables": data}, ensure_ascii=False, indent=1)
-        fd, tmp = tempfile.mkstemp(prefix=".columns-", suffix=".json", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        private_folder(self.path.parent)
+        write_private(self.path, json.dumps({"version": 1, "tables": data}, ensure_ascii=False, indent=1))
 
 
 def list_table(list_id: int) -> str:

@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from .entity_ref import KINDS, EntityRef, as_kind
+from .private_files import write_private
 from .recent import state_dir
 
 DIR_NAME = "note-drafts"
@@ -62,18 +62,7 @@ class NoteDraftStore:
         target = draft.target
         path = self.path_for(draft.tenant_id, target.kind, target.entity_id)
         self._private_directory()
-        payload = json.dumps(_to_json(draft), ensure_ascii=False, indent=1)
-        fd, tmp = tempfile.mkstemp(prefix=".draft-", suffix=".json", dir=self.directory)  # created 0600
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_private(path, json.dumps(_to_json(draft), ensure_ascii=False, indent=1), sync=True)
         return path
 
     def discard(self, tenant_id: int, kind: str, entity_id: int) -> None:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+
+from .private_files import private_folder, write_private
 
 MAX_RECENT = 20
 FILE_NAME = "recent-filters.json"
@@ -79,13 +80,5 @@ class RecentFilters:
                 for k, v in lists.items() if isinstance(v, list)}
 
     def _save(self, data: dict[str, list[str]]) -> None:
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        payload = json.dumps({"version": 1, "lists": data}, ensure_ascii=False, indent=1)
-        fd, tmp = tempfile.mkstemp(prefix=".recent-", suffix=".json", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        private_folder(self.path.parent)
+        write_private(self.path, json.dumps({"version": 1, "lists": data}, ensure_ascii=False, indent=1))

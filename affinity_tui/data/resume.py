@@ -16,7 +16,8 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from .cache.identity import key_fingerprint, private_dir, write_private
+from .cache.identity import key_fingerprint, private_dir
+from .private_files import write_private
 from .recent import state_dir
 
 FILE_NAME = "resume.json"

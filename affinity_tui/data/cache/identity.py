@@ -19,9 +19,10 @@ import hmac
 import json
 import os
 import secrets
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+
+from ..private_files import write_private
 
 CACHE_DIR_ENV = "AFFINITY_TUI_CACHE_DIR"
 SECRET_FILE = "secret"
@@ -47,19 +48,6 @@ def private_dir(path: Path) -> Path:
     except OSError:
         pass
     return path
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` atomically to a file only this user can read (0600)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _secret(directory: Path) -> bytes:

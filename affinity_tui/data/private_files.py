@@ -1,0 +1,38 @@
+"""Files only this user can read, written whole or not at all.
+
+Recent filters, column choices, note drafts and the cache's key index hold CRM data or say
+which keys were used: each is written to a temporary file created 0600 (``mkstemp``'s mode) in
+the same folder and renamed over the old one, so a crash mid-write leaves the old file, never
+half a new one, and no other user can read either.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_private(path: Path, data: str | bytes, *, sync: bool = False) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` atomically, mode 0600. ``sync``: on disk before
+    the rename (a note draft must survive a power cut). Raises ``OSError``."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def private_folder(path: Path) -> Path:
+    """Create ``path`` (and its parents) for files of this user only (0700); returns it. Raises
+    ``OSError`` when it cannot be created."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
