@@ -11,12 +11,15 @@ and a benchmark should measure the app, not the emulator's simulated quota.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections import Counter
@@ -60,9 +63,16 @@ class Served:
         return self.base + "/v2"
 
     def env(self) -> dict[str, str]:
-        """Environment for a client process (affinity-tui, xaffinity) pointed at this emulator."""
+        """Environment for a client process (affinity-tui, xaffinity) pointed at this emulator.
+        For affinity-tui it is a first start: a cache, state and config folder of its own, new
+        for each call and empty (a cache or a place to resume left by another run would make a
+        cold start warm)."""
+        home = Path(tempfile.mkdtemp(prefix="affinity-tui-bench-"))
+        atexit.register(shutil.rmtree, home, True)
         env = dict(os.environ)
-        env.update(AFFINITY_API_KEY=self.key, AFFINITY_V1_BASE_URL=self.base, AFFINITY_V2_BASE_URL=self.v2)
+        env.update(AFFINITY_API_KEY=self.key, AFFINITY_V1_BASE_URL=self.base, AFFINITY_V2_BASE_URL=self.v2,
+                   AFFINITY_TUI_CACHE_DIR=str(home / "cache"), AFFINITY_TUI_STATE_DIR=str(home / "state"),
+                   AFFINITY_TUI_CONFIG=str(home / "no-config.toml"))
         return env
 
     def settings(self) -> Any:
