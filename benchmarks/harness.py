@@ -243,9 +243,13 @@ def entries_table(app: AffinityApp) -> LazyTable:
 
 
 @asynccontextmanager
-async def running_app(served: Any, timeout: float = 60.0) -> AsyncIterator[tuple[BenchApp, Pilot[None]]]:
-    """The real app on the served emulator, headless at 120×40, with the lists screen loaded."""
+async def running_app(served: Any, timeout: float = 60.0,
+                      ask_above: int | None = None) -> AsyncIterator[tuple[BenchApp, Pilot[None]]]:
+    """The real app on the served emulator, headless at 120×40, with the lists screen loaded.
+    ``ask_above``: the request budget above which the app asks first (None: the default)."""
     session = AffinitySession(served.settings())
+    if ask_above is not None:
+        session.ask_above = ask_above
     app = BenchApp(session)
     async with app.run_test(size=SIZE) as pilot:
         table = entries_table(app)
