@@ -185,7 +185,7 @@ class BenchApp(AffinityApp):
 
 def post_key(app: AffinityApp, key: str) -> float:
     """Deliver ``key`` as terminal input would (driver → app queue); returns the post time."""
-    char = {"enter": "\r", "escape": "\x1b", "space": " "}.get(key, key if len(key) == 1 else None)
+    char = {"enter": "\r", "escape": "\x1b", "space": " ", "slash": "/"}.get(key, key if len(key) == 1 else None)
     event = events.Key(key, char)
     event.set_sender(app)
     t = time.perf_counter()

@@ -102,7 +102,7 @@ async def in_app(emu: Served, latency_ms: int) -> dict[str, Any]:
         measured("open list (again)", seconds, painted)
 
         # A filter, timed from the enter that applies it (the bar's own reads happen before it).
-        post_key(app, "/")
+        post_key(app, "slash")
         await until(lambda: app.screen.query_one("#filter-input").has_focus, 30, "the filter bar")
         await app.workers.wait_for_complete()
         for ch in FILTER:
