@@ -99,7 +99,7 @@ async def board(app: BenchApp, pilot: Any) -> dict[str, float]:
     await app.workers.wait_for_complete()
     await pilot.pause()
     board_view = screen.board
-    board_view.move_column(1)
+    board_view.move_column(1 - board_view.column)  # the second stage, wherever the moves above left it
     card = board_view.current
     assert card is not None
     post_key(app, "shift+right")
