@@ -76,8 +76,8 @@ async def one_run(emu: Any) -> dict[str, float]:
         entries = app.screen
         # n → composer ready to type
         t0 = post_key(app, "n")
-        await until(lambda: isinstance(app.screen, NoteComposer) and app.focused is app.screen.editor,
-                    10, "the composer, focused")
+        await until(lambda: isinstance(app.screen, NoteComposer) and app.screen.query("#composer-text")
+                    and app.focused is app.screen.editor, 10, "the composer, focused")
         ready = await app.next_frame_after(time.perf_counter() - 0.0005)
         composer = app.screen
         assert isinstance(composer, NoteComposer)
