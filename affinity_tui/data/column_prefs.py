@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .private_files import private_folder, write_private
+from .private_files import private_folder, read_section, write_private
 from .recent import state_dir
 
 FILE_NAME = "columns.json"
@@ -38,13 +38,7 @@ class ColumnChoices:
             return
 
     def _load(self) -> dict[str, list[str]]:
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        tables = raw.get("tables") if isinstance(raw, dict) else None
-        if not isinstance(tables, dict):
-            return {}
+        tables = read_section(self.path, "tables")
         return {str(k): [str(i) for i in v if isinstance(i, str)] for k, v in tables.items() if isinstance(v, list)}
 
     def _save(self, data: dict[str, list[str]]) -> None:

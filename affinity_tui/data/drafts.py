@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .entity_ref import KINDS, EntityRef, as_kind
-from .private_files import write_private
+from .private_files import private_folder, write_private
 from .recent import state_dir
 
 DIR_NAME = "note-drafts"
@@ -87,9 +87,9 @@ class NoteDraftStore:
         return drafts
 
     def _private_directory(self) -> None:
-        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if self.directory.stat().st_mode & 0o077:
-            os.chmod(self.directory, 0o700)
+        """Drafts are written only into a folder no one else can read (else ``OSError``)."""
+        if private_folder(self.directory).stat().st_mode & 0o077:
+            raise PermissionError(f"{self.directory} can be read by other users; drafts are not written there")
 
 
 def _to_json(draft: NoteDraft) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from .private_files import private_folder, write_private
+from .private_files import private_folder, read_section, write_private
 
 MAX_RECENT = 20
 FILE_NAME = "recent-filters.json"
@@ -69,13 +69,7 @@ class RecentFilters:
         return recent
 
     def _load(self) -> dict[str, list[str]]:
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        lists = raw.get("lists") if isinstance(raw, dict) else None
-        if not isinstance(lists, dict):
-            return {}
+        lists = read_section(self.path, "lists")
         return {str(k): [t for t in v if isinstance(t, str)][:MAX_RECENT]
                 for k, v in lists.items() if isinstance(v, list)}
 

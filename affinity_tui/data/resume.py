@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from .cache.identity import key_fingerprint, private_dir
-from .private_files import write_private
+from .cache.identity import key_fingerprint
+from .private_files import private_folder, read_section, write_private
 from .recent import state_dir
 
 FILE_NAME = "resume.json"
@@ -118,12 +118,7 @@ class ResumeStore:
         return self._identity
 
     def _load(self) -> dict[str, Any]:
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        places = raw.get("places") if isinstance(raw, dict) else None
-        return places if isinstance(places, dict) else {}
+        return read_section(self.path, "places")
 
     def load(self) -> Place | None:
         """The place to return to, if there is one for this key."""
@@ -137,7 +132,7 @@ class ResumeStore:
             places[self.identity] = place.to_json()
             while len(places) > MAX_KEYS:
                 places.pop(next(iter(places)))
-            private_dir(self.directory)
+            private_folder(self.directory)
             write_private(self.path, json.dumps({"version": 1, "places": places}, indent=1).encode())
         except OSError:
             pass

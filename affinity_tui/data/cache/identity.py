@@ -22,7 +22,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..private_files import write_private
+from ..private_files import private_folder, read_section, write_private
 
 CACHE_DIR_ENV = "AFFINITY_TUI_CACHE_DIR"
 SECRET_FILE = "secret"
@@ -40,14 +40,6 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     return platformdirs.user_cache_path("affinity-tui")
 
 
-def private_dir(path: Path) -> Path:
-    """Create ``path`` readable by this user only (0700), if missing."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        os.chmod(path, 0o700)
-    except OSError:
-        pass
-    return path
 
 
 def _secret(directory: Path) -> bytes:
@@ -65,7 +57,7 @@ def _secret(directory: Path) -> bytes:
 
 def key_fingerprint(directory: Path, api_key: str) -> str:
     """The key's keyed hash under this cache directory's secret (never the key itself)."""
-    return hmac.new(_secret(private_dir(directory)), api_key.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(_secret(private_folder(directory)), api_key.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def tenant_db_name(tenant_id: int, user_id: int) -> str:
@@ -82,13 +74,7 @@ class KeyIndex:
         self.path = directory / INDEX_FILE
 
     def _load(self) -> dict[str, str]:
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        keys = raw.get("keys") if isinstance(raw, dict) else None
-        if not isinstance(keys, dict):
-            return {}
+        keys = read_section(self.path, "keys")
         return {str(k): str(v) for k, v in keys.items() if isinstance(v, str) and v.endswith(DB_SUFFIX)
                 and "/" not in v and "\\" not in v}
 
@@ -110,7 +96,7 @@ class KeyIndex:
             self._save(keys)
 
     def _save(self, keys: dict[str, str]) -> None:
-        private_dir(self.path.parent)
+        private_folder(self.path.parent)
         write_private(self.path, json.dumps({"version": 1, "keys": keys}, indent=1).encode())
 
 

@@ -27,7 +27,8 @@ from affinity.models.entities import FieldMetadata
 from ...config import Secret
 from ..rows import Column, Row
 from . import codec
-from .identity import KeyIndex, key_fingerprint, private_dir, tenant_db_name
+from ..private_files import private_folder
+from .identity import KeyIndex, key_fingerprint, tenant_db_name
 from .store import BUSY_TIMEOUT_MS, CacheFile, Seen, set_aside
 
 T = TypeVar("T")
@@ -118,7 +119,7 @@ class TenantCache:
 
     def _open(self, path: Path) -> CacheFile | None:
         try:
-            private_dir(path.parent)
+            private_folder(path.parent)
             file = CacheFile.open_or_rebuild(path, use_fts=self._use_fts)
             if file.rebuilt:
                 self.problems.append(f"{path.name} could not be used: set aside and rebuilt")
