@@ -326,15 +326,8 @@ class RowIndex:
 
     def _index_of(self, arrival: int | None) -> int:
         """Displayed index of the row with that arrival index; 0 when it is not displayed."""
-        if arrival is None:
-            return 0
-        indices = self._view if self._view is not None else self._order
-        if indices is None:
-            return arrival
-        try:
-            return indices.index(arrival)
-        except ValueError:
-            return 0
+        shown = None if arrival is None else self._displayed_at(arrival)
+        return 0 if shown is None else shown
 
     # ---- ordering and filtering
 
