@@ -242,6 +242,38 @@ def entries_table(app: AffinityApp) -> LazyTable:
     return app.screen.query_one("#table", LazyTable)
 
 
+async def status_move(app: BenchApp, pilot: Pilot[None], table: LazyTable, timeout: float,
+                      before_confirm: Callable[[], object] | None = None) -> tuple[float, float]:
+    """Move the cursor row's deal to another Status (write mode is turned on): ``s``, type the
+    stage, ``enter``, then the confirming ``y``. Returns (when ``y`` was posted, the end of the
+    first frame showing the new Status), perf_counter seconds. ``before_confirm`` runs just
+    before ``y`` (the picker's reads are done by then)."""
+    from affinity_tui.widgets.confirm import ConfirmWriteScreen
+    from affinity_tui.widgets.status_picker import StatusPicker
+
+    assert await app.unlock_now()
+    screen = app.screen
+    row = table.current_row
+    assert row is not None
+    column = next(i for i, c in enumerate(table.columns) if c.title == "Status")
+    target = "Passed" if row.cells[column] != "Passed" else "Sourced"
+    post_key(app, "s")
+    await until(lambda: isinstance(app.screen, StatusPicker), timeout, "the Status picker")
+    await pilot.pause()
+    for ch in target.lower():
+        post_key(app, ch)
+    await pilot.pause(0.05)
+    post_key(app, "enter")
+    await until(lambda: isinstance(app.screen, ConfirmWriteScreen), timeout, "the confirmation")
+    await pilot.pause()
+    if before_confirm is not None:
+        before_confirm()
+    t0 = post_key(app, "y")
+    await until(lambda: app.screen is screen and table.current_row is not None
+                and table.current_row.cells[column] == target, timeout, "the repainted row")
+    return t0, await app.next_frame_after(time.perf_counter() - 0.0005)
+
+
 @asynccontextmanager
 async def running_app(served: Any, timeout: float = 60.0,
                       ask_above: int | None = None) -> AsyncIterator[tuple[BenchApp, Pilot[None]]]:

@@ -64,12 +64,12 @@ def depth(requests: list[dict[str, Any]], latency_s: float) -> int:
 
 # ---- in the child: one app, every in-app action ------------------------------------------------
 async def in_app(emu: Served, latency_ms: int) -> dict[str, Any]:
-    from harness import entries_table, open_deal_pipeline, post_key, row_drawn_at, running_app, until
+    from harness import (entries_table, open_deal_pipeline, post_key, row_drawn_at, running_app, status_move,
+                         until)
 
     from affinity_tui.screens.board import BoardScreen
     from affinity_tui.screens.detail import DetailScreen
     from affinity_tui.widgets.confirm import ConfirmWriteScreen
-    from affinity_tui.widgets.status_picker import StatusPicker
 
     results: dict[str, Any] = {}
     latency = latency_ms / 1000
@@ -143,28 +143,10 @@ async def in_app(emu: Served, latency_ms: int) -> dict[str, Any]:
         await pilot.pause()
 
         # A Status change, timed from the confirming y (the picker's reads happen before it).
-        assert await app.unlock_now()
         table = entries_table(app)
         table.move_cursor(0)
         await pilot.pause()
-        row = table.current_row
-        assert row is not None
-        column = next(i for i, c in enumerate(table.columns) if c.title == "Status")
-        target = "Passed" if row.cells[column] != "Passed" else "Sourced"
-        post_key(app, "s")
-        await until(lambda: isinstance(app.screen, StatusPicker), 30, "the Status picker")
-        await pilot.pause()
-        for ch in target.lower():
-            post_key(app, ch)
-        await pilot.pause(0.05)
-        post_key(app, "enter")
-        await until(lambda: isinstance(app.screen, ConfirmWriteScreen), 30, "the confirmation")
-        await pilot.pause()
-        emu.clear_requests()
-        t0 = post_key(app, "y")
-        await until(lambda: app.screen is entries_screen and table.current_row is not None
-                    and table.current_row.cells[column] == target, 30, "the repainted row")
-        painted = await app.next_frame_after(time.perf_counter() - 0.0005)
+        t0, painted = await status_move(app, pilot, table, 30, before_confirm=emu.clear_requests)
         measured("Status change → row repainted", painted - t0, wall(painted))
         await app.workers.wait_for_complete()
 

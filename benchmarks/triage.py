@@ -23,13 +23,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import BenchApp, ms, open_deal_pipeline, percentile, post_key, running_app, until  # noqa: E402
+from harness import (BenchApp, ms, open_deal_pipeline, percentile, post_key, running_app, status_move,  # noqa: E402
+                     until)
 from served import served  # noqa: E402
 
 from affinity_tui.data.sources.board import Card  # noqa: E402
 from affinity_tui.screens.board import BoardScreen  # noqa: E402
 from affinity_tui.widgets.confirm import ConfirmWriteScreen  # noqa: E402
-from affinity_tui.widgets.status_picker import StatusPicker  # noqa: E402
 
 BOARD_CARDS = 10_000
 MOVES = 60
@@ -38,25 +38,7 @@ MOVES = 60
 async def status_change(app: BenchApp, pilot: Any) -> dict[str, float]:
     _, table = await open_deal_pipeline(app, pilot)
     await app.workers.wait_for_complete()
-    assert await app.unlock_now()
-    screen = app.screen
-    row = table.current_row
-    assert row is not None
-    column = next(i for i, c in enumerate(table.columns) if c.title == "Status")
-    target = "Passed" if row.cells[column] != "Passed" else "Sourced"
-    post_key(app, "s")
-    await until(lambda: isinstance(app.screen, StatusPicker), 10, "the Status picker")
-    await pilot.pause()
-    for ch in target.lower():
-        post_key(app, ch)
-    await pilot.pause(0.05)
-    post_key(app, "enter")
-    await until(lambda: isinstance(app.screen, ConfirmWriteScreen), 10, "the confirmation")
-    await pilot.pause()
-    t0 = post_key(app, "y")
-    await until(lambda: app.screen is screen and table.current_row is not None
-                and table.current_row.cells[column] == target, 10, "the repainted row")
-    painted = await app.next_frame_after(time.perf_counter() - 0.0005)
+    t0, painted = await status_move(app, pilot, table, 10)
     rt = await round_trip(app)
     return {"repainted": painted - t0, "round_trip": rt}
 
