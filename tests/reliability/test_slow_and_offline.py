@@ -119,8 +119,11 @@ async def test_affinity_down_at_start_then_back(demo_tenant: TenantStore) -> Non
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         opened = app.is_running and isinstance(app.screen, ListsScreen)
+        # The failed load and its notification arrive as messages after the workers end: on a
+        # busy machine a settle can return between the two, so the explanation is waited for.
+        explained = await wait_for(pilot, lambda: any("Cannot reach Affinity" in s for s in r.said())
+                                   and "Could not load the lists" in screen_text(app), 5)
         said, text = r.said(), screen_text(app)
-        explained = any("Cannot reach Affinity" in s for s in said) and "Could not load the lists" in text
         assert app.sub_title == "not connected"
         emulator.faults.update({"down": False})
         await pilot.press("R")
