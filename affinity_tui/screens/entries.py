@@ -61,9 +61,10 @@ class ListEntriesScreen(TableScreen):
         """The list shown."""
         return self.entries.lst
 
+    def empty_message(self) -> str:
+        return "No entries."
+
     def on_mount(self) -> None:
-        super().on_mount()
-        self.table.empty_text = "No entries."
         self._unsubscribe = self.session.changes.subscribe(self._changed)
 
     def on_unmount(self) -> None:

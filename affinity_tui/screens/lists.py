@@ -33,9 +33,8 @@ class ListsScreen(TableScreen):
         assert isinstance(self.source, ListsSource)
         return self.source
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.table.empty_text = "This Affinity user cannot see any lists yet."
+    def empty_message(self) -> str:
+        return "This Affinity user cannot see any lists yet."
 
     def action_refresh(self) -> None:
         self.use(ListsSource(self.session, refresh=True))

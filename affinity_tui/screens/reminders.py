@@ -41,9 +41,10 @@ class RemindersScreen(TableScreen):
         assert isinstance(self.source, RemindersSource)
         return self.source
 
+    def empty_message(self) -> str:
+        return "Nothing due: no open reminders are yours."
+
     def on_mount(self) -> None:
-        super().on_mount()
-        self.table.empty_text = "Nothing due: no open reminders are yours."
         self._unsubscribe = self.session.changes.subscribe(self._changed)
 
     def on_unmount(self) -> None:

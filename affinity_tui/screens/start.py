@@ -58,11 +58,17 @@ def restore_key_for(place: Place, mode: str) -> int | None:
     return place.row_key
 
 
+def opens_at_once(place: Place) -> bool:
+    """Whether ``open_place_now`` opens ``place`` (a list known by id, and a record on it)."""
+    return (place.mode == "lists" and place.list_id is not None and not place.list_by_name
+            and not place.view_name and not place.open_entry)
+
+
 def open_place_now(app: App[Any], session: AffinitySession, place: Place) -> bool:
     """Open a list known by id (and a record on it) at once, before the first paint, so the lists
     screen underneath is never drawn; False when ``place`` needs ``open_place`` (a name to look up,
     another mode). The list's name and size fill in from the lists once they are read."""
-    if place.mode != "lists" or place.list_id is None or place.list_by_name or place.view_name or place.open_entry:
+    if not opens_at_once(place) or place.list_id is None:
         return False
     lst = session.lists.get(place.list_id) or session.lists.stand_in(place.list_id, place.list_name, place.list_type)
     source = EntriesSource(session, lst, view_id=place.view_id, filter_text=place.filter_text,
@@ -145,6 +151,7 @@ def prepare_mode_screen(screen: TableScreen, place: Place | None, mode: str) -> 
         return screen
     if place.mode == mode and (place.list_id is not None or place.list_by_name or place.detail is not None):
         screen.under_start = True
+        screen.compose_after_start = mode == "lists" and opens_at_once(place)
     key = restore_key_for(place, mode)
     if _is_entities(screen) and place.mode == mode and place.search:
         screen.source = screen.entities.searching(place.search)
@@ -192,17 +199,14 @@ def place_of(app: App[Any]) -> Place | None:
     place = Place(mode=mode)
     for screen in app.screen_stack:
         if isinstance(screen, ListsScreen):
-            row = screen.table.current_row if screen.is_mounted else None
-            place = replace(place, row_key=row.key if row is not None else None)
+            place = replace(place, row_key=screen.current_key())
         elif isinstance(screen, ListEntriesScreen):
             entries = screen.entries
-            row = screen.table.current_row if screen.is_mounted else None
             place = replace(place, list_id=int(entries.lst.id), list_name=entries.lst.name,
                             list_type=entries.lst.type, view_id=entries.view_id, filter_text=entries.filter_text,
-                            columns=entries.chosen_field_ids, row_key=row.key if row is not None else None)
+                            columns=entries.chosen_field_ids, row_key=screen.current_key())
         elif _is_entities(screen):
-            row = screen.table.current_row if screen.is_mounted else None
-            place = replace(place, search=screen.entities.term, row_key=row.key if row is not None else None)
+            place = replace(place, search=screen.entities.term, row_key=screen.current_key())
         elif _is_detail(screen):
             source = screen.source
             place = replace(place, detail=DetailPlace(source.kind, source.entity_id, screen.entity_title,

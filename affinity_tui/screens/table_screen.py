@@ -65,6 +65,12 @@ class TableScreen(RecordActions):
     under_start = False
     """True for the screen a start opens another one on top of: it loads after that one's paint."""
 
+    compose_after_start = False
+    """True for a screen a start covers at once (the lists under a resumed or linked list): its
+    widgets are made after the first paint, or as soon as it is uncovered, whichever comes
+    first. Composing, styling and laying out a screen nobody sees cost ~15 ms of a warm start
+    (benchmarks/warm_start.py)."""
+
     names_source_in_header = True
     """False where the header keeps the app's subtitle (the signed-in user) instead."""
 
@@ -78,6 +84,10 @@ class TableScreen(RecordActions):
         page arrives: if that fails, the table goes back to it, rows and all."""
         self._empty_text: str | None = None
         """The table's own empty text while a failure's text stands in for it."""
+        self._deferred = False
+        """Composed empty (``compose_after_start``): the widgets are still to be made."""
+        self._covered = False
+        """Another screen was opened on top of this one since it was mounted."""
 
     @property
     def what(self) -> str:
@@ -85,6 +95,9 @@ class TableScreen(RecordActions):
 
     # ---- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        if self.compose_after_start and not self.session.painted.is_set():
+            self._deferred = True
+            return
         yield Header()
         if self.source.query_hint is not None:
             bar = FilterBar(placeholder=self.source.query_hint, id="filter-bar")
@@ -107,11 +120,53 @@ class TableScreen(RecordActions):
     def filter_bar(self) -> FilterBar:
         return self.query_one("#filter-bar", FilterBar)
 
+    def empty_message(self) -> str:
+        """What the table says when it has no rows (and loaded without error)."""
+        return f"No {self.what}."
+
     def on_mount(self) -> None:
-        self.table.focus()
-        self.table.empty_text = f"No {self.what}."
+        # Textual calls this after a subclass's own on_mount (a handler per class in the MRO):
+        # subclasses do not call it again.
+        if self._deferred:
+            self.run_worker(self._compose_after_first_paint(), group="table-compose", exit_on_error=False)
+            return
+        self._show_source()
+
+    def _show_source(self) -> None:
+        table = self.table
+        table.focus()
+        table.empty_text = self.empty_message()
         self.adopt(self.source)
         self.reload()
+
+    async def _compose_after_first_paint(self) -> None:
+        await self.session.first_paint()
+        await self._compose_now()
+
+    async def _compose_now(self) -> None:
+        """Make the widgets ``compose`` left out, then load as a screen composed at once would."""
+        if not self._deferred or not self.is_attached:
+            return
+        self._deferred = False
+        await self.recompose()
+        self._show_source()
+
+    def on_screen_suspend(self) -> None:
+        self._covered = True
+
+    def on_screen_resume(self) -> None:
+        if self._deferred and self._covered:
+            # Back on this screen before the one on top was painted: it goes now, and nothing
+            # else waits any longer for the first paint.
+            self.session.painted.set()
+            self.run_worker(self._compose_now(), group="table-compose", exit_on_error=False)
+
+    def current_key(self) -> int | None:
+        """The key of the row the cursor is on (where a screen still to be composed will put it)."""
+        if self._deferred:
+            return self.source.restore_key
+        row = self.table.current_row if self.is_mounted else None
+        return row.key if row is not None else None
 
     def adopt(self, source: TableSource) -> None:
         """Wire a source that is about to be shown (screens subscribe to its progress)."""

@@ -3,6 +3,7 @@ asks Affinity again in the background."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from affinity_tui.app import AffinityApp
 from affinity_tui.data.resume import DetailPlace, Place
 from affinity_tui.emulator import Emulator
 from affinity_tui.screens.entries import ListEntriesScreen
+from affinity_tui.screens.lists import ListsScreen
 from affinity_tui.widgets.lazy_table import LazyTable
 
 from ..screens.helpers import DEAL_PIPELINE, SIZE, open_list, settle, status_text, table_of, until
@@ -162,3 +164,42 @@ async def test_a_resumed_filter_sends_only_its_search(
     reads = [e for e in timeline.events if e != "painted"]
     assert not [e for e in reads if "/fields" in e], reads
     assert f"request POST {ENTRIES_PATH}/search" in reads
+
+
+async def test_the_lists_under_a_resumed_list_are_made_after_its_rows_are_painted(
+        cached_session: CachedSession, monkeypatch: pytest.MonkeyPatch, emulator: Emulator) -> None:
+    await browse_deal_pipeline(cached_session())
+    tables_under: list[int] = []
+    render_line = LazyTable.render_line
+
+    def render(table: LazyTable, y: int) -> Any:
+        if not tables_under and table.rows and isinstance(table.screen, ListEntriesScreen):
+            tables_under.append(len(table.app.screen_stack[0].query(LazyTable)))
+        return render_line(table, y)
+
+    monkeypatch.setattr(LazyTable, "render_line", render)
+    app = AffinityApp(cached_session(), start=Place(mode="lists", list_id=DEAL_PIPELINE))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: tables_under, what="the Deal Pipeline's rows")
+        assert tables_under == [0]  # nothing of the lists screen was made before that frame
+        await settle(pilot)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ListsScreen) and table_of(app).current_row is not None)
+        assert table_of(app).current_row.key == DEAL_PIPELINE  # type: ignore[union-attr]
+        assert app.focused is table_of(app)
+    assert [e.path for e in emulator.log.entries].count("/lists") <= 2  # the first session's read, and this one's
+
+
+async def test_leaving_a_resumed_list_before_it_paints_shows_the_lists_at_once(
+        cached_session: CachedSession, emulator: Emulator) -> None:
+    """Affinity is slow and nothing is cached: escape at once goes back to a lists screen that
+    is made there and then (no waiting for a paint that will not come)."""
+    emulator.faults.latency_ms = 400
+    app = AffinityApp(cached_session(), start=Place(mode="lists", list_id=DEAL_PIPELINE))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ListEntriesScreen))
+        await pilot.press("escape")
+        started = asyncio.get_running_loop().time()
+        await until(pilot, lambda: isinstance(app.screen, ListsScreen) and len(table_of(app).rows) == 4,
+                    what="the lists")
+        assert asyncio.get_running_loop().time() - started < 2.0  # two slow reads at the most, not the 3 s bound

@@ -207,3 +207,17 @@ async def test_v_offers_board_views_too_and_a_board_opens_as_the_board(app: Affi
         await until(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen.source.loaded > 0,
                     what="the board")
         assert int(app.screen.lst.id) == DEAL_PIPELINE  # type: ignore[attr-defined]
+
+
+async def test_a_user_who_sees_no_lists_is_told_so_after_one_read(app: AffinityApp, emulator: Emulator) -> None:
+    """The lists screen's own empty text (Textual runs each class's ``on_mount`` in turn: the
+    table screen's must not overwrite it, nor start the read twice)."""
+    emulator.store.lists.clear()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        assert list(table.rows) == []
+        assert table.empty_text == "This Affinity user cannot see any lists yet."
+        assert "This Affinity user cannot see any lists yet." in "\n".join(
+            table.render_line(y).text for y in range(table.size.height))
+    assert [e.path for e in emulator.log.entries].count("/lists") == 1
