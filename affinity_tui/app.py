@@ -13,7 +13,7 @@ import asyncio
 import gc
 import sys
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.text import Text
 from textual import work
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from .screens.table_screen import TableScreen
 
 STYLESHEETS = ("app.tcss", "widgets.tcss", "notes.tcss")
+ScreenT = TypeVar("ScreenT", bound="Screen[None]")
 
 
 # What the first screen does not show is imported when first used, not at start (a warm start
@@ -102,22 +103,33 @@ class AffinityApp(App[None]):
     def __init__(self, session: AffinitySession, *, keymap: dict[str, str] | None = None,
                  start: Place | None = None, resume: ResumeStore | None = None) -> None:
         super().__init__()
+        self._styles_built_at = self._css_update_count
         self.session = session
         self.start_place = start
         """Where to open: the last session's place (resume) or a link's; None: the lists."""
         self.resume = resume
         """Where the place is kept for next time (None: not kept, e.g. the demo)."""
-        self.add_mode("lists", lambda: prepare_mode_screen(ListsScreen(session), self.start_place, "lists"))
-        self.add_mode("people", lambda: prepare_mode_screen(_entities_screen(session, "person"), self.start_place,
-                                                            "people"))
-        self.add_mode("companies", lambda: prepare_mode_screen(_entities_screen(session, "company"),
-                                                               self.start_place, "companies"))
-        self.add_mode("opportunities", lambda: prepare_mode_screen(_entities_screen(session, "opportunity"),
-                                                                   self.start_place, "opportunities"))
-        self.add_mode("reminders", lambda: _reminders_screen(session))
+        self.add_mode("lists", lambda: self._styled(prepare_mode_screen(ListsScreen(session), self.start_place,
+                                                                        "lists")))
+        self.add_mode("people", lambda: self._styled(prepare_mode_screen(_entities_screen(session, "person"),
+                                                                         self.start_place, "people")))
+        self.add_mode("companies", lambda: self._styled(prepare_mode_screen(_entities_screen(session, "company"),
+                                                                            self.start_place, "companies")))
+        self.add_mode("opportunities", lambda: self._styled(prepare_mode_screen(
+            _entities_screen(session, "opportunity"), self.start_place, "opportunities")))
+        self.add_mode("reminders", lambda: self._styled(_reminders_screen(session)))
         self.user_keymap: dict[str, str] = dict(keymap or {})
         """Binding id -> keys, from the config file's [keymap] (help shows these keys)."""
         self._retry_seconds = RETRY_FIRST_SECONDS
+
+    def _styled(self, screen: ScreenT) -> ScreenT:
+        """A mode's first screen, marked as styled by the stylesheet as it stands. Textual parses
+        the whole stylesheet again for a mode's first screen (``refresh_css``, ~10 ms of every
+        start and of the first visit to each mode) in case the theme changed since the app was
+        built; unless it did, that parse repeats the one the screen's widgets were styled with."""
+        if self._css_update_count == self._styles_built_at:
+            screen._css_update_count = self._css_update_count
+        return screen
 
     def on_mount(self) -> None:
         # Everything alive at start-up (modules, the demo tenant) stays alive: keep it out of

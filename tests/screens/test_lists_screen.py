@@ -8,12 +8,13 @@ from affinity_tui.data.sources.entries import VIEW_NOTE
 
 from affinity_tui.app import AffinityApp
 from affinity_tui.data import AffinitySession
-from affinity_tui.emulator import Emulator
+from affinity_tui.emulator import Emulator, EmulatorConfig
 from affinity_tui.screens.board import BoardScreen
 from affinity_tui.screens.entries import ListEntriesScreen
 from affinity_tui.screens.lists import ListsScreen
 from affinity_tui.widgets.pickers import PickOne
 
+from ..conftest import NOW
 from .helpers import (
     DEAL_PIPELINE,
     FOUNDERS,
@@ -209,10 +210,13 @@ async def test_v_offers_board_views_too_and_a_board_opens_as_the_board(app: Affi
         assert int(app.screen.lst.id) == DEAL_PIPELINE  # type: ignore[attr-defined]
 
 
-async def test_a_user_who_sees_no_lists_is_told_so_after_one_read(app: AffinityApp, emulator: Emulator) -> None:
+async def test_a_user_who_sees_no_lists_is_told_so_after_one_read() -> None:
     """The lists screen's own empty text (Textual runs each class's ``on_mount`` in turn: the
     table screen's must not overwrite it, nor start the read twice)."""
+    emulator = Emulator(EmulatorConfig(now=NOW))  # a tenant of its own: the shared one is never changed
     emulator.store.lists.clear()
+    session = AffinitySession.for_emulator(emulator)
+    app = AffinityApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = table_of(app)
@@ -220,4 +224,5 @@ async def test_a_user_who_sees_no_lists_is_told_so_after_one_read(app: AffinityA
         assert table.empty_text == "This Affinity user cannot see any lists yet."
         assert "This Affinity user cannot see any lists yet." in "\n".join(
             table.render_line(y).text for y in range(table.size.height))
+    await session.close()
     assert [e.path for e in emulator.log.entries].count("/lists") == 1
