@@ -96,23 +96,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(serve.main(args))
     if args.command == "cache":
         return _cache_command(args.action)
-    start = None
-    if args.command == "open":
-        start = _place_to_open(args)
-        if start is None:
-            return EXIT_CONFIG_ERROR
-    if args.command == "note":
-        start = _place_to_note(args.url)
-        if start is None:
-            return EXIT_CONFIG_ERROR
     os.environ.setdefault("TEXTUAL_FPS", FRAME_RATE)  # read when textual is first imported
-    with _collector_paused():
-        app = _demo_app(args, start) if args.demo else _configured_app(args, start)
+    with _collector_paused():  # reading a link imports the SDK already
+        app = _app(args)
     if app is None:
         return EXIT_CONFIG_ERROR
     _route_logging()
     app.run()
     return app.return_code or 0
+
+
+def _app(args: argparse.Namespace) -> AffinityApp | None:
+    """The app to run, opening what ``open`` or ``note`` asks for; None after saying on stderr
+    what is wrong."""
+    start = None
+    if args.command == "open":
+        start = _place_to_open(args)
+        if start is None:
+            return None
+    if args.command == "note":
+        start = _place_to_note(args.url)
+        if start is None:
+            return None
+    return _demo_app(args, start) if args.demo else _configured_app(args, start)
 
 
 def _cache_command(action: str) -> int:

@@ -33,7 +33,7 @@ from .keys import GLOBAL_BINDINGS
 from .paths import styles_dir
 from .screens.lists import ListsScreen
 from .screens.notices import cut_for_notice, notify_failure, say_worker_failure
-from .screens.start import open_place, open_place_now, opens_at_once, place_of, prepare_mode_screen
+from .screens.start import open_place, open_place_now, place_of, prepare_mode_screen
 from .widgets.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
@@ -146,11 +146,7 @@ class AffinityApp(App[None]):
         self.session.rate.subscribe(self._answered)
         self.load_tenant()
         place = self.start_place
-        if place is not None and opens_at_once(place):
-            # Right after Textual's start-up batch, whose frames are drawn but never shown: the
-            # list's first frame is then drawn once, and shown (~8 ms sooner on screen).
-            self.call_later(open_place_now, self, self.session, place)
-        elif place is not None and (
+        if place is not None and not open_place_now(self, self.session, place) and (
                 place.mode != "lists" or place.list_id is not None or place.list_by_name or place.detail is not None):
             self.run_worker(open_place(self, self.session, place), group="start", exit_on_error=False)
         self.screen_change_signal.subscribe(self, lambda _screen: self.remember_place())

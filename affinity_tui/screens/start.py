@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from textual.app import App
+from textual.screen import Screen
 
 from ..data.resume import DetailPlace, Place
 from ..data.session import AffinitySession
@@ -74,9 +75,18 @@ def open_place_now(app: App[Any], session: AffinitySession, place: Place) -> boo
     source = EntriesSource(session, lst, view_id=place.view_id, filter_text=place.filter_text,
                            chosen_field_ids=place.columns)
     source.restore_key = place.row_key
-    app.push_screen(ListEntriesScreen(session, source))
+    source.read_first_page_now()  # its request (or cache read) overlaps Textual's start
+    screens: list[Screen[Any]] = [ListEntriesScreen(session, source)]
     if place.detail is not None:
-        app.push_screen(_detail_screen(session, place.detail))
+        screens.append(_detail_screen(session, place.detail))
+
+    def push() -> None:
+        for screen in screens:
+            app.push_screen(screen)
+
+    # Pushed right after Textual's start-up batch, whose frames are drawn but never shown: the
+    # list's first frame is drawn once, and shown (~8 ms sooner on screen).
+    app.call_later(push)
     return True
 
 

@@ -230,7 +230,7 @@ class TableScreen(RecordActions):
             # Under the screen a start opens on top (a resumed list, a link): that one first.
             await self.session.first_paint()
         try:
-            page = await source.first_page()
+            page = await source.take_first_page()
         except Exception as error:  # noqa: BLE001 - shown as a notification, never a crash
             if source is self.source:
                 table.loading_more = False

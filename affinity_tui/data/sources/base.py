@@ -180,6 +180,23 @@ class TableSource:
         """The first page, with the columns to show. Raises ``UserFacingError``."""
         raise NotImplementedError
 
+    _early_first: asyncio.Task[TablePage] | None = None
+
+    def read_first_page_now(self) -> None:
+        """Start reading the first page before the screen that shows it exists (a list a start
+        opens): the request is on its way while the screen is composed. ``take_first_page``
+        hands it over."""
+        if self._early_first is None:
+            self._early_first = asyncio.ensure_future(self.first_page())
+            # A screen closed before it asked keeps the failure from being logged as unseen.
+            self._early_first.add_done_callback(lambda task: task.cancelled() or task.exception())
+
+    async def take_first_page(self) -> TablePage:
+        """The first page: the one ``read_first_page_now`` started, else read now. Cancelled,
+        it cancels that read too, as ``first_page`` would be."""
+        early, self._early_first = self._early_first, None
+        return await (early if early is not None else self.first_page())
+
     async def next_page(self) -> TablePage:
         """The page after the last one handed out; empty with ``has_more=False`` when there is
         none. Never fetches a page twice, even when the caller is cancelled mid-request.

@@ -101,3 +101,31 @@ async def test_a_filter_works_when_the_recent_filters_cannot_be_saved(emulator: 
     refined = await source.with_query('Status = "Diligence"')
     assert isinstance(refined, EntriesSource) and refined.filter_text == 'Status = "Diligence"'
     await session.close()
+
+
+async def test_a_first_page_read_early_is_handed_over_not_read_again(emulator: Emulator) -> None:
+    session, trips, lst = await deal_pipeline(emulator)
+    source = EntriesSource(session, lst)
+    source.read_first_page_now()
+    source.read_first_page_now()  # a second call starts nothing more
+    page = await source.take_first_page()
+    assert len(page.rows) == 100
+    assert sorted(s.path for s in trips.spans) == [f"/v2/lists/{PIPELINE}/fields",
+                                                   f"/v2/lists/{PIPELINE}/list-entries"]
+    await session.close()
+
+
+async def test_giving_up_on_a_first_page_read_early_stops_it(emulator: Emulator) -> None:
+    import asyncio
+
+    session, trips, lst = await deal_pipeline(emulator)
+    emulator.faults.latency_ms = 2_000
+    source = EntriesSource(session, lst)
+    source.read_first_page_now()
+    early = source._early_first
+    taking = asyncio.ensure_future(source.take_first_page())
+    await asyncio.sleep(0.05)
+    taking.cancel()
+    await asyncio.gather(taking, return_exceptions=True)
+    assert early is not None and early.cancelled()
+    await session.close()
