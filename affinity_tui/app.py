@@ -33,7 +33,7 @@ from .keys import GLOBAL_BINDINGS
 from .paths import styles_dir
 from .screens.lists import ListsScreen
 from .screens.notices import cut_for_notice, notify_failure, say_worker_failure
-from .screens.start import open_place, open_place_now, place_of, prepare_mode_screen
+from .screens.start import open_place, place_of, prepare_mode_screen, push_after_start, screens_to_open_now
 from .widgets.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
@@ -121,6 +121,8 @@ class AffinityApp(App[None]):
         self.user_keymap: dict[str, str] = dict(keymap or {})
         """Binding id -> keys, from the config file's [keymap] (help shows these keys)."""
         self._retry_seconds = RETRY_FIRST_SECONDS
+        self._start_screens: list[Screen[None]] = []
+        """What the start opens at once (``on_load``), pushed once the app is mounted."""
 
     def _styled(self, screen: ScreenT) -> ScreenT:
         """A mode's first screen, marked as styled by the stylesheet as it stands. Textual parses
@@ -130,6 +132,12 @@ class AffinityApp(App[None]):
         if self._css_update_count == self._styles_built_at:
             screen._css_update_count = self._css_update_count
         return screen
+
+    def on_load(self) -> None:
+        # The first thing Textual runs on the event loop: a list the start opens asks for its
+        # first page here, ~20 ms before the app is mounted (benchmarks/open_url.py).
+        place = self.start_place
+        self._start_screens = screens_to_open_now(self.session, place) if place is not None else []
 
     def on_mount(self) -> None:
         # Everything alive at start-up (modules, the demo tenant) stays alive: keep it out of
@@ -146,7 +154,9 @@ class AffinityApp(App[None]):
         self.session.rate.subscribe(self._answered)
         self.load_tenant()
         place = self.start_place
-        if place is not None and not open_place_now(self, self.session, place) and (
+        if self._start_screens:
+            push_after_start(self, self._start_screens)
+        elif place is not None and (
                 place.mode != "lists" or place.list_id is not None or place.list_by_name or place.detail is not None):
             self.run_worker(open_place(self, self.session, place), group="start", exit_on_error=False)
         self.screen_change_signal.subscribe(self, lambda _screen: self.remember_place())

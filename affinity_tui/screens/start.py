@@ -60,34 +60,37 @@ def restore_key_for(place: Place, mode: str) -> int | None:
 
 
 def opens_at_once(place: Place) -> bool:
-    """Whether ``open_place_now`` opens ``place`` (a list known by id, and a record on it)."""
+    """Whether ``screens_to_open_now`` opens ``place`` (a list known by id, and a record on it)."""
     return (place.mode == "lists" and place.list_id is not None and not place.list_by_name
             and not place.view_name and not place.open_entry)
 
 
-def open_place_now(app: App[Any], session: AffinitySession, place: Place) -> bool:
-    """Open a list known by id (and a record on it) at once, before the first paint, so the lists
-    screen underneath is never drawn; False when ``place`` needs ``open_place`` (a name to look up,
-    another mode). The list's name and size fill in from the lists once they are read."""
+def screens_to_open_now(session: AffinitySession, place: Place) -> list[Screen[Any]]:
+    """The screens of a list known by id (and a record on it), made before the first paint so
+    the lists screen underneath is never drawn, with the list's first page already on its way
+    (the request overlaps Textual's start); [] when ``place`` needs ``open_place`` (a name to
+    look up, another mode). The list's name and size fill in from the lists once they are read."""
     if not opens_at_once(place) or place.list_id is None:
-        return False
+        return []
     lst = session.lists.get(place.list_id) or session.lists.stand_in(place.list_id, place.list_name, place.list_type)
     source = EntriesSource(session, lst, view_id=place.view_id, filter_text=place.filter_text,
                            chosen_field_ids=place.columns)
     source.restore_key = place.row_key
-    source.read_first_page_now()  # its request (or cache read) overlaps Textual's start
+    source.read_first_page_now()
     screens: list[Screen[Any]] = [ListEntriesScreen(session, source)]
     if place.detail is not None:
         screens.append(_detail_screen(session, place.detail))
+    return screens
 
+
+def push_after_start(app: App[Any], screens: list[Screen[Any]]) -> None:
+    """Push ``screens`` right after Textual's start-up batch, whose frames are drawn but never
+    shown: the list's first frame is drawn once, and shown (~8 ms sooner on screen)."""
     def push() -> None:
         for screen in screens:
             app.push_screen(screen)
 
-    # Pushed right after Textual's start-up batch, whose frames are drawn but never shown: the
-    # list's first frame is drawn once, and shown (~8 ms sooner on screen).
     app.call_later(push)
-    return True
 
 
 async def open_place(app: App[Any], session: AffinitySession, place: Place) -> None:
