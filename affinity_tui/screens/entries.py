@@ -50,6 +50,7 @@ class ListEntriesScreen(TableScreen):
         self._leaving: set[int] = set()
         """Entries a write took out of the active filter: they leave when the cursor moves."""
         self._unsubscribe: Callable[[], None] | None = None
+        self._unsubscribe_lists: Callable[[], None] | None = None
 
     @property
     def entries(self) -> EntriesSource:
@@ -66,10 +67,18 @@ class ListEntriesScreen(TableScreen):
 
     def on_mount(self) -> None:
         self._unsubscribe = self.session.changes.subscribe(self._changed)
+        self._unsubscribe_lists = self.session.lists.subscribe(self._lists_read)
 
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
             self._unsubscribe()
+        if self._unsubscribe_lists is not None:
+            self._unsubscribe_lists()
+
+    def _lists_read(self) -> None:
+        """The lists were read: a list opened by id from a link shows its name (``report``)."""
+        if self.is_mounted and self.table.loaded_rows:
+            self.report()
 
     @property
     def marked(self) -> frozenset[int]:

@@ -106,6 +106,16 @@ async def test_a_list_name_that_does_not_exist_says_which_do(cached_session: Cac
         assert "Deal Pipeline" in said and "Portfolio" in said
 
 
+async def test_a_list_link_opened_on_an_empty_cache_gets_the_lists_name(cached_session: CachedSession) -> None:
+    app = AffinityApp(cached_session(), start=Place(mode="lists", list_id=DEAL_PIPELINE))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ListEntriesScreen) and table_of(app).loaded_rows)
+        await until(pilot, lambda: app.screen.sub_title == "Deal Pipeline", what="the list's name in the header")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ListEntriesScreen) and screen.lst.name == "Deal Pipeline"
+
+
 async def test_a_list_entry_link_opens_its_record_over_its_list(cached_session: CachedSession,
                                                                 emulator: Emulator) -> None:
     entry = emulator.store.list_entries(DEAL_PIPELINE)[250]  # beyond the first page: read by id

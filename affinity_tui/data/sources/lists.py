@@ -131,6 +131,17 @@ class ListDirectory:
         self.stale_since: float | None = None
         """When Affinity gave the lists shown, if they came from the cache and are older than
         the cache's metadata time (``revalidate`` asks again); None when fresh."""
+        self._listeners: list[Callable[[], None]] = []
+
+    def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call ``listener()`` each time the lists are read (from the cache or Affinity): a list
+        opened by id from a link gets its name then. Returns the unsubscriber."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _read(self) -> None:
+        for listener in list(self._listeners):
+            listener()
 
     @property
     def known(self) -> list[ListSummary]:
@@ -163,6 +174,7 @@ class ListDirectory:
                 views=before.views if before and not refresh else None)
         self._lists = lists
         self._keep()
+        self._read()
         return self.known
 
     @staticmethod
@@ -183,6 +195,7 @@ class ListDirectory:
         for lst in cached.value:
             if lst.owner_id is not None and lst.owner_name:
                 self._session.names.setdefault(int(lst.owner_id), lst.owner_name)
+        self._read()
         return True
 
     def _keep(self) -> None:
