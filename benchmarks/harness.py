@@ -155,6 +155,8 @@ class BenchApp(AffinityApp):
         self.frames: list[tuple[float, float]] = []
         """(start, end) perf_counter of each frame's encoding, in order."""
         self._frame_event = asyncio.Event()
+        self.list_painted_at = 0.0
+        """perf_counter() at the end of the frame ``open_deal_pipeline`` last waited for."""
 
     def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
         super()._display(screen, renderable)
@@ -316,6 +318,7 @@ async def open_deal_pipeline(app: BenchApp, pilot: Pilot[None], list_id: int = 1
     assert drawn is not None
     # render_line runs while the compositor builds the frame, just before App._display encodes it.
     painted = await app.next_frame_after(drawn)
+    app.list_painted_at = painted
     return painted - t0, table
 
 

@@ -84,9 +84,8 @@ async def in_app(emu: Served, latency_ms: int) -> dict[str, Any]:
 
     async with running_app(emu, timeout=120) as (app, pilot):
         emu.clear_requests()
-        started = time.perf_counter()
         seconds, table = await open_deal_pipeline(app, pilot, timeout=60)
-        painted = wall(started + seconds)
+        painted = wall(app.list_painted_at)  # not the call's start + seconds: it pauses before its key
         await app.workers.wait_for_complete()
         measured("open list (first time)", seconds, painted)
 
@@ -95,9 +94,8 @@ async def in_app(emu: Served, latency_ms: int) -> dict[str, Any]:
         await until(lambda: app.screen is lists_screen, 30, "the lists")
         await pilot.pause()
         emu.clear_requests()
-        started = time.perf_counter()
         seconds, table = await open_deal_pipeline(app, pilot, timeout=60)
-        painted = wall(started + seconds)
+        painted = wall(app.list_painted_at)
         await app.workers.wait_for_complete()
         measured("open list (again)", seconds, painted)
 
@@ -212,14 +210,19 @@ def launch_once(emu: Served, latency_ms: int) -> tuple[float, int]:
     from pty_run import spawn
 
     emu.clear_requests()
+    launched = time.time()
     run = spawn([AFFINITY_TUI], emu.env())
     try:
         seconds = run.wait_for(b"Deal Pipeline", timeout=60)
         painted_at = time.time()
     finally:
         run.stop()
-    answered = [r for r in emu.requests() if float(r["at"]) <= painted_at]
-    return seconds, depth(answered, latency_ms / 1000)
+    # A request the previous run sent just before it was stopped is logged once its latency has
+    # passed, inside this run's window: it started before this launch, so it is not this run's.
+    latency = latency_ms / 1000
+    answered = [r for r in emu.requests() if launched - 0.005 <= float(r["at"]) - latency
+                and float(r["at"]) <= painted_at]
+    return seconds, depth(answered, latency)
 
 
 def cli_once(emu: Served) -> float:
