@@ -67,8 +67,11 @@ class EntityPicker(ModalScreen[EntityRef | None]):
             self._search(self._term)
 
     def _show_kind(self) -> None:
-        parts = [(f"[{PLURALS[k]}]" if k == self.kind else PLURALS[k]) for k in self.kinds]
-        hint = "Searching " + " ".join(parts) + ("   (tab switches)" if len(self.kinds) > 1 else "")
+        if len(self.kinds) == 1:
+            hint = f"Searching {PLURALS[self.kind]}"
+        else:  # the kind searched in brackets among the others
+            parts = [(f"[{PLURALS[k]}]" if k == self.kind else PLURALS[k]) for k in self.kinds]
+            hint = "Searching " + " ".join(parts) + "   (tab switches)"
         self.query_one("#entity-picker-kind", Static).update(Text(hint))
 
     @on(Input.Changed, "#entity-picker-input")

@@ -64,8 +64,10 @@ class ReminderDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="reminder-dialog"):
             yield Static(Text(f"Reminder on {self.target.label}", style="bold"), id="reminder-title")
-            yield Label("What")
-            yield Input(self._content, placeholder="Follow up on the term sheet", id="reminder-content")
+            yield Label("What (optional)")
+            # Not an example sentence: dimmed or not, one reads as text already typed, and a
+            # reminder saved with it would have none (the confirmation says "(no text)").
+            yield Input(self._content, placeholder="what to follow up on", id="reminder-content")
             yield Label("Due")
             yield Input(self._due, placeholder=FORMS, id="reminder-due")
             yield Static(id="reminder-when", markup=False)

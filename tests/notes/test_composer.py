@@ -198,6 +198,7 @@ async def test_at_mentions_a_person_as_a_link(app: AffinityApp, session: Affinit
         composer = await open_composer(pilot)
         await type_text(pilot, "Ask @")
         await until(pilot, lambda: isinstance(app.screen, EntityPicker), what="the mention picker")
+        assert str(app.screen.query_one("#entity-picker-kind", Static).render()) == "Searching people"
         await type_text(pilot, "Priya")
         await until(pilot, lambda: app.screen.query_one("#entity-picker-options").option_count > 0  # type: ignore[attr-defined]
                     and app.screen._matches, what="matches")  # type: ignore[attr-defined]
@@ -252,7 +253,10 @@ async def test_attach_a_company_and_remove_the_person(app: AffinityApp, emulator
         await type_text(pilot, "two places")
         await pilot.press("ctrl+t")
         await until(pilot, lambda: isinstance(app.screen, EntityPicker))
+        kind = app.screen.query_one("#entity-picker-kind", Static)
+        assert str(kind.render()) == "Searching [people] companies opportunities   (tab switches)"
         await pilot.press("tab")  # people → companies
+        assert str(kind.render()) == "Searching people [companies] opportunities   (tab switches)"
         await type_text(pilot, company.name)
         await until(pilot, lambda: bool(app.screen._matches), what="company matches")  # type: ignore[attr-defined]
         await pilot.press("enter")
