@@ -155,7 +155,9 @@ class AffinityApp(App[None]):
         self.load_tenant()
         place = self.start_place
         if self._start_screens:
-            push_after_start(self, self._start_screens)
+            # Handed over, not kept: a list closed later must not stay alive (rows and all) here.
+            screens, self._start_screens = self._start_screens, []
+            push_after_start(self, screens)
         elif place is not None and (
                 place.mode != "lists" or place.list_id is not None or place.list_by_name or place.detail is not None):
             self.run_worker(open_place(self, self.session, place), group="start", exit_on_error=False)

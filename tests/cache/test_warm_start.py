@@ -183,6 +183,7 @@ async def test_the_lists_under_a_resumed_list_are_made_after_its_rows_are_painte
         await until(pilot, lambda: tables_under, what="the Deal Pipeline's rows")
         assert tables_under == [0]  # nothing of the lists screen was made before that frame
         await settle(pilot)
+        assert app._start_screens == []  # handed to the screen stack, not kept beside it
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, ListsScreen) and table_of(app).current_row is not None)
         assert table_of(app).current_row.key == DEAL_PIPELINE  # type: ignore[union-attr]

@@ -40,8 +40,6 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     return platformdirs.user_cache_path("affinity-tui")
 
 
-
-
 def _secret(directory: Path) -> bytes:
     path = directory / SECRET_FILE
     try:

@@ -3,6 +3,8 @@ every query (filter, view, columns) a new source."""
 
 from __future__ import annotations
 
+import asyncio
+
 from affinity_tui.data.sources import EntriesSource, QueryProblem
 from affinity_tui.emulator import Emulator
 
@@ -116,8 +118,6 @@ async def test_a_first_page_read_early_is_handed_over_not_read_again(emulator: E
 
 
 async def test_giving_up_on_a_first_page_read_early_stops_it(emulator: Emulator) -> None:
-    import asyncio
-
     session, trips, lst = await deal_pipeline(emulator)
     emulator.faults.latency_ms = 2_000
     source = EntriesSource(session, lst)
